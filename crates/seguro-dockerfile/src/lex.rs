@@ -1,0 +1,1 @@
+//! BuildKit's shell word lexer (`shell.Lex`): quote removal, escapes and `$VAR` expansion.

@@ -1,0 +1,1 @@
+//! Docker image references: registry host[:port], path, tag, digest, normalisation.

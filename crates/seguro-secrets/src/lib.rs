@@ -1,0 +1,1 @@
+//! Secret detection (provider tokens, private keys, credentials in URLs, password assignments) and masking.

@@ -1,0 +1,2 @@
+//! The `seguro` command line.
+fn main() {}
