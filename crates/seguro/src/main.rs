@@ -1,2 +1,21 @@
-//! The `seguro` command line.
-fn main() {}
+//! The `seguro` command line: thin glue over the library crates.
+
+mod cli;
+mod commands;
+mod input;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = <cli::Cli as clap::Parser>::parse();
+    match commands::run(args) {
+        Ok(code) => code,
+        Err(err) => {
+            #[allow(clippy::print_stderr)]
+            {
+                eprintln!("seguro: error: {err}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,304 @@
+//! The parsed Dockerfile: directives, instructions with their flags, arguments and
+//! heredocs, every piece with a byte span into the source.
+
+use crate::span::Span;
+
+/// A parsed Dockerfile. Parsing never fails: problems are in `errors`.
+#[derive(Clone, Debug, Default)]
+pub struct Dockerfile {
+    /// Parser directives (`syntax`, `escape`, `check`) found at the top.
+    pub directives: Vec<Directive>,
+    /// The escape token in effect (`\` or `` ` ``).
+    pub escape: char,
+    pub instructions: Vec<Instruction>,
+    /// Everything BuildKit's parser or instruction layer would reject.
+    pub errors: Vec<ParseError>,
+    /// What BuildKit warns about (empty continuation lines).
+    pub warnings: Vec<ParseError>,
+}
+
+impl Dockerfile {
+    /// The directive of that name (lower case), if present.
+    pub fn directive(&self, name: &str) -> Option<&Directive> {
+        self.directives.iter().find(|d| d.name == name)
+    }
+
+    /// Errors raised by the line parser (BuildKit's `parser.Parse` would fail).
+    pub fn parser_errors(&self) -> impl Iterator<Item = &ParseError> {
+        self.errors.iter().filter(|e| e.stage == ErrorStage::Parser)
+    }
+}
+
+/// `# name=value` at the top of the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Directive {
+    /// Lower-cased name.
+    pub name: String,
+    /// Everything after `=`, trimmed.
+    pub value: String,
+    /// 1-based line.
+    pub line: u32,
+    pub span: Span,
+}
+
+/// Which BuildKit layer rejects the input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorStage {
+    /// `frontend/dockerfile/parser`: the file cannot be read as instructions.
+    Parser,
+    /// `frontend/dockerfile/instructions`: an instruction is malformed.
+    Instruction,
+}
+
+/// A problem with a location.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    pub message: String,
+    pub span: Span,
+    pub stage: ErrorStage,
+}
+
+/// The instructions BuildKit knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Add,
+    Arg,
+    Cmd,
+    Copy,
+    Entrypoint,
+    Env,
+    Expose,
+    From,
+    Healthcheck,
+    Label,
+    Maintainer,
+    Onbuild,
+    Run,
+    Shell,
+    Stopsignal,
+    User,
+    Volume,
+    Workdir,
+    /// Not an instruction BuildKit knows (the build fails on it).
+    Unknown,
+}
+
+impl Kind {
+    /// The kind for a keyword, in any case.
+    pub fn from_keyword(word: &str) -> Kind {
+        match word.to_ascii_lowercase().as_str() {
+            "add" => Kind::Add,
+            "arg" => Kind::Arg,
+            "cmd" => Kind::Cmd,
+            "copy" => Kind::Copy,
+            "entrypoint" => Kind::Entrypoint,
+            "env" => Kind::Env,
+            "expose" => Kind::Expose,
+            "from" => Kind::From,
+            "healthcheck" => Kind::Healthcheck,
+            "label" => Kind::Label,
+            "maintainer" => Kind::Maintainer,
+            "onbuild" => Kind::Onbuild,
+            "run" => Kind::Run,
+            "shell" => Kind::Shell,
+            "stopsignal" => Kind::Stopsignal,
+            "user" => Kind::User,
+            "volume" => Kind::Volume,
+            "workdir" => Kind::Workdir,
+            _ => Kind::Unknown,
+        }
+    }
+
+    /// Upper-case keyword (`Unknown` gives `UNKNOWN`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Add => "ADD",
+            Kind::Arg => "ARG",
+            Kind::Cmd => "CMD",
+            Kind::Copy => "COPY",
+            Kind::Entrypoint => "ENTRYPOINT",
+            Kind::Env => "ENV",
+            Kind::Expose => "EXPOSE",
+            Kind::From => "FROM",
+            Kind::Healthcheck => "HEALTHCHECK",
+            Kind::Label => "LABEL",
+            Kind::Maintainer => "MAINTAINER",
+            Kind::Onbuild => "ONBUILD",
+            Kind::Run => "RUN",
+            Kind::Shell => "SHELL",
+            Kind::Stopsignal => "STOPSIGNAL",
+            Kind::User => "USER",
+            Kind::Volume => "VOLUME",
+            Kind::Workdir => "WORKDIR",
+            Kind::Unknown => "UNKNOWN",
+        }
+    }
+}
+
+/// One instruction, as BuildKit's parser yields it, with spans.
+#[derive(Clone, Debug)]
+pub struct Instruction {
+    pub kind: Kind,
+    /// The keyword as written (`RUN`, `run`, `Run`).
+    pub keyword: String,
+    pub keyword_span: Span,
+    /// From the keyword to the end of the last line (heredoc bodies included).
+    pub span: Span,
+    /// 1-based first and last line (continuations and heredocs included).
+    pub start_line: u32,
+    pub end_line: u32,
+    /// The instruction text with continuations joined (BuildKit's `Original`).
+    pub original: String,
+    pub flags: Vec<Flag>,
+    /// BuildKit's argument nodes: words, the shell-form text, JSON elements, or
+    /// ENV/LABEL key, value, separator triples.
+    pub args: Vec<Arg>,
+    /// Exec (JSON array) form.
+    pub json: bool,
+    pub heredocs: Vec<Heredoc>,
+    /// The trigger of an ONBUILD.
+    pub onbuild: Option<Box<Instruction>>,
+    /// Comment lines directly above the instruction (without `#`).
+    pub comments: Vec<String>,
+    /// Maps offsets in `original` back to file offsets.
+    pub map: SourceMap,
+}
+
+impl Instruction {
+    /// Argument values as strings.
+    pub fn values(&self) -> impl Iterator<Item = &str> {
+        self.args.iter().map(|a| a.value.as_str())
+    }
+
+    /// The flag of that name (`mount`, `from`, ...), first occurrence.
+    pub fn flag(&self, name: &str) -> Option<&Flag> {
+        self.flags.iter().find(|f| f.name == name)
+    }
+
+    /// All values given to a repeatable flag (`--mount`, `--exclude`).
+    pub fn flag_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.flags
+            .iter()
+            .filter(move |f| f.name == name)
+            .filter_map(|f| f.value.as_deref())
+    }
+
+    /// The file span of a byte range of `original`.
+    pub fn original_span(&self, start: usize, end: usize) -> Span {
+        self.map.span(start, end)
+    }
+
+    /// The shell-form script of RUN/CMD/ENTRYPOINT/HEALTHCHECK CMD, with its start
+    /// offset in `original` (for mapping spans back). `None` in JSON form.
+    pub fn shell_script(&self) -> Option<(&str, usize)> {
+        if self.json {
+            return None;
+        }
+        let arg = match self.kind {
+            Kind::Run | Kind::Cmd | Kind::Entrypoint => self.args.first()?,
+            Kind::Healthcheck => self.args.get(1)?,
+            _ => return None,
+        };
+        Some((arg.value.as_str(), arg.raw.as_ref()?.start))
+    }
+}
+
+/// A `--name[=value]` flag before the arguments.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Flag {
+    /// The flag as BuildKit yields it (`--mount=type=cache,target=/x`), quotes removed.
+    pub text: String,
+    /// The name without dashes.
+    pub name: String,
+    /// The value after the first `=`, if any.
+    pub value: Option<String>,
+    pub span: Span,
+}
+
+/// One argument node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Arg {
+    pub value: String,
+    pub span: Span,
+    /// The byte range in `original` the value was read from (JSON elements: with quotes).
+    pub raw: Option<std::ops::Range<usize>>,
+}
+
+/// A heredoc attached to RUN/COPY/ADD.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Heredoc {
+    pub name: String,
+    pub file_descriptor: u32,
+    /// Unquoted delimiter: variables in the body are expanded.
+    pub expand: bool,
+    /// `<<-`: leading tabs are stripped when used.
+    pub chomp: bool,
+    /// The body lines with their line endings, as written (tabs not stripped).
+    pub content: String,
+    /// Span of the body (without the terminator line).
+    pub span: Span,
+}
+
+impl Heredoc {
+    /// The body as BuildKit uses it (leading tabs removed for `<<-`).
+    pub fn effective_content(&self) -> String {
+        if !self.chomp {
+            return self.content.clone();
+        }
+        self.content
+            .split_inclusive('\n')
+            .map(|l| l.trim_start_matches('\t'))
+            .collect()
+    }
+}
+
+/// Maps offsets of a joined instruction line back to file offsets.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SourceMap {
+    /// (offset in the joined text, offset in the file), ascending.
+    segments: Vec<(u32, u32)>,
+}
+
+impl SourceMap {
+    pub(crate) fn push(&mut self, joined: usize, file: usize) {
+        self.segments.push((joined as u32, file as u32));
+    }
+
+    /// File offset of a joined-text offset (the start of a character).
+    pub fn offset(&self, joined: usize) -> u32 {
+        let joined = joined as u32;
+        let i = self.segments.partition_point(|&(j, _)| j <= joined);
+        match i.checked_sub(1).and_then(|i| self.segments.get(i)) {
+            Some(&(j, f)) => f + (joined - j),
+            None => self.segments.first().map(|s| s.1).unwrap_or(0),
+        }
+    }
+
+    /// File span of a joined-text range; the end stays on the line of the last byte.
+    pub fn span(&self, start: usize, end: usize) -> Span {
+        let s = self.offset(start);
+        let e = if end > start {
+            self.offset(end - 1) + 1
+        } else {
+            s
+        };
+        Span {
+            start: s,
+            end: e.max(s),
+        }
+    }
+
+    /// Shifts every joined offset (used for an ONBUILD trigger's own text).
+    pub(crate) fn shifted(&self, by: usize) -> SourceMap {
+        let by = by as u32;
+        let mut out = SourceMap::default();
+        let first = self.offset(by as usize);
+        out.segments.push((0, first));
+        for &(j, f) in &self.segments {
+            if j > by {
+                out.segments.push((j - by, f));
+            }
+        }
+        out
+    }
+}
