@@ -86,6 +86,13 @@ impl Builder {
             return;
         }
         let lexed = lex::lex(&text.s);
+        // Lists of simple commands (no compound commands, functions or here-documents)
+        // are split exactly by the linear splitter; brush-parser is several times slower
+        // and only needed for the grammar beyond that.
+        if is_simple_list(&text.s, &lexed) {
+            fallback(self, text, &lexed, ctx);
+            return;
+        }
         if lexed.unclosed_parens == 0 && lexed.max_depth <= MAX_BRUSH_DEPTH {
             match brush(&text.s) {
                 Ok(program) => {
@@ -852,6 +859,52 @@ impl Walker<'_> {
     }
 }
 
+/// Words that start or end compound commands, or need the full grammar.
+const COMPOUND_WORDS: &[&str] = &[
+    "if", "then", "else", "elif", "fi", "do", "done", "while", "until", "for", "case", "esac",
+    "in", "function", "select", "{", "}", "!", "[[", "]]", "time", "coproc",
+];
+
+/// Whether a lexed script is a plain list of simple commands (words, pipes, `&&`, `||`,
+/// `;`, `&`, redirections): nothing the linear splitter could read differently.
+fn is_simple_list(src: &str, lexed: &Lexed) -> bool {
+    if !lexed.problems.is_empty() || !lexed.heredocs.is_empty() || lexed.unclosed_parens > 0 {
+        return false;
+    }
+    // Also require well-formed lists: every control operator follows a command, and
+    // `&&`, `||`, `|` are followed by one (newlines may come in between).
+    let mut seen_word = false;
+    let mut pending: Option<&str> = None;
+    for t in &lexed.toks {
+        match *t {
+            Tok::Word(a, e) => {
+                if COMPOUND_WORDS.contains(&src.get(a..e).unwrap_or("")) {
+                    return false;
+                }
+                seen_word = true;
+                pending = None;
+            }
+            Tok::Op(a, e) => match src.get(a..e).unwrap_or("") {
+                op @ ("&&" | "||" | "|" | "|&" | ";" | "&") => {
+                    if !seen_word {
+                        return false;
+                    }
+                    seen_word = false;
+                    pending = matches!(op, "&&" | "||" | "|" | "|&").then_some(op);
+                }
+                "(" | ")" | ";;" | ";&" | ";;&" => return false,
+                _ => {}
+            },
+            Tok::Newline(_) => {
+                if pending.is_none() {
+                    seen_word = false;
+                }
+            }
+        }
+    }
+    pending.is_none()
+}
+
 const KEYWORDS_START: &[&str] = &[
     "if", "then", "else", "elif", "do", "while", "until", "{", "!", "time",
 ];
@@ -1114,4 +1167,123 @@ pub(crate) fn parse_fallback_only(src: &str) -> Script {
     b.script.degraded = true;
     fallback(&mut b, &text, &lexed, &Ctx::default());
     b.script
+}
+
+/// Runs brush-parser only (for tests comparing it with the linear splitter).
+#[cfg(test)]
+pub(crate) fn parse_brush_only(src: &str) -> Option<Script> {
+    let mut b = Builder::new(src.len());
+    let text = Text::root(src);
+    let lexed = lex::lex(src);
+    let program = brush(src).ok()?;
+    let idx = CharIndex::new(src);
+    let mut w = Walker {
+        b: &mut b,
+        text: &text,
+        lexed: &lexed,
+        idx: &idx,
+    };
+    for list in &program.complete_commands {
+        w.list(list, &Ctx::default());
+    }
+    Some(b.script)
+}
+
+#[cfg(test)]
+mod simple_list_tests {
+    use super::*;
+
+    /// What rules read of a command: a projection both paths must agree on.
+    fn project(s: &Script) -> Vec<String> {
+        s.commands()
+            .map(|c| {
+                format!(
+                    "{:?}|{:?}|{:?}|{:?}|{:?}|{}|{}|{}|{}|{}|{:?}",
+                    c.name.as_ref().map(|w| (&w.raw, w.span)),
+                    c.args.iter().map(|w| (&w.raw, &w.value, w.span)).collect::<Vec<_>>(),
+                    c.wrappers.iter().map(|w| (&w.name, w.span)).collect::<Vec<_>>(),
+                    c.assignments.iter().map(|a| (&a.name, a.span)).collect::<Vec<_>>(),
+                    c.redirects.iter().map(|r| (&r.op, r.target.span)).collect::<Vec<_>>(),
+                    c.index_in_pipeline,
+                    c.pipeline_len,
+                    c.negated,
+                    c.in_condition,
+                    c.in_background,
+                    c.span,
+                )
+            })
+            .collect()
+    }
+
+    fn corpus_scripts() -> Vec<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/dev");
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for e in entries.flatten() {
+            let Ok(text) = std::fs::read_to_string(e.path()) else {
+                continue;
+            };
+            // RUN bodies joined across `\` continuations (comment lines skipped).
+            let mut cur: Option<String> = None;
+            for line in text.lines() {
+                if let Some(body) = cur.as_mut() {
+                    if line.trim_start().starts_with('#') {
+                        continue;
+                    }
+                    let (piece, more) = match line.trim_end().strip_suffix('\\') {
+                        Some(p) => (p, true),
+                        None => (line, false),
+                    };
+                    body.push_str(piece);
+                    if !more {
+                        out.push(cur.take().unwrap_or_default());
+                    }
+                } else if let Some(rest) = line.strip_prefix("RUN ") {
+                    let rest = rest.trim_start();
+                    if rest.starts_with('[') {
+                        continue;
+                    }
+                    match rest.trim_end().strip_suffix('\\') {
+                        Some(p) => cur = Some(p.to_string()),
+                        None => out.push(rest.to_string()),
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The splitter reads every simple list exactly as brush-parser does: on the
+    /// corpus's RUN bodies, and on hand-written lists.
+    #[test]
+    fn splitter_agrees_with_brush_on_simple_lists() {
+        let mut scripts = corpus_scripts();
+        scripts.extend(
+            [
+                "apt-get update && apt-get install -y curl=7.* || true; echo done &",
+                "curl -fsSL https://x | tar -xz -C /opt > /dev/null 2>&1",
+                "A=1 B=\"two words\" sudo -u app env C=3 make install",
+                "echo \"$(date +%s)\" > /v && sh -c 'apk add --no-cache x && rm -rf /y'",
+                "cmd1 |\n  cmd2 &&\n\n  cmd3",
+            ]
+            .map(String::from),
+        );
+        let mut compared = 0;
+        for src in &scripts {
+            let lexed = lex::lex(src);
+            if !is_simple_list(src, &lexed) {
+                continue;
+            }
+            let Some(full) = parse_brush_only(src) else {
+                continue;
+            };
+            let fast = parse_fallback_only(src);
+            assert_eq!(project(&fast), project(&full), "{src}");
+            compared += 1;
+        }
+        assert!(compared >= 5, "{compared}");
+        assert!(scripts.len() < 100 || compared > scripts.len() / 3, "{compared} of {}", scripts.len());
+    }
 }
