@@ -67,7 +67,8 @@ pub struct Stage {
     pub base_span: Span,
     /// The base after expanding global ARGs.
     pub base: Base,
-    /// Variables in the FROM argument that are neither declared globally nor built in.
+    /// Variables in the FROM argument without a value: undeclared, or declared globally
+    /// without a default (BuildKit's built-in ARGs excepted).
     pub base_unresolved: Vec<String>,
     pub platform: Option<String>,
     /// Index of the FROM instruction.
@@ -147,6 +148,8 @@ pub struct Model<'a> {
     states: Vec<Option<State>>,
     /// The global ARG scope (values expanded in order).
     global_state: State,
+    /// For instructions before the first FROM, the global scope before each.
+    global_before: Vec<Option<State>>,
 }
 
 impl<'a> Model<'a> {
@@ -157,6 +160,7 @@ impl<'a> Model<'a> {
             stages: Vec::new(),
             states: vec![None; df.instructions.len()],
             global_state: State::default(),
+            global_before: vec![None; df.instructions.len()],
         };
         model.build();
         model
@@ -181,18 +185,19 @@ impl<'a> Model<'a> {
                 if let Some(name) = &stage.name {
                     names.entry(name.clone()).or_insert(stage.index);
                 }
-                let mut state = match stage.base {
+                // A stage built FROM an earlier stage inherits its ARGs, ENV, USER,
+                // WORKDIR and SHELL; any other stage starts empty.
+                let state = match stage.base {
                     Base::Stage(b) => stage_end_states.get(b).cloned().unwrap_or_default(),
                     _ => State::default(),
                 };
-                // ARGs never cross stages; ENV, USER, WORKDIR, SHELL do.
-                state.args = Rc::new(Vec::new());
                 self.states[i] = Some(state.clone());
                 current = Some(state);
                 self.stages.push(stage);
                 continue;
             }
             let Some(state) = current.as_mut() else {
+                self.global_before[i] = Some(global.clone());
                 // Before the first FROM: only ARG is meaningful.
                 if inst.kind == Kind::Arg {
                     for (name, default, span) in arg_pairs(inst) {
@@ -346,13 +351,12 @@ impl<'a> Model<'a> {
     /// before the first FROM). Errors (bad `${…}` syntax, `${X?msg}`) give `None`.
     pub fn expand(&self, word: &str, i: usize) -> Option<Expanded> {
         let lexer = Lexer::new(self.dockerfile.escape);
-        let state = self.state_before(i).unwrap_or(&self.global_state);
-        let env: &dyn Env =
-            if self.dockerfile.instructions.get(i).map(|x| x.kind) == Some(Kind::From) {
-                &self.global_state
-            } else {
-                state
-            };
+        let is_from = self.dockerfile.instructions.get(i).map(|x| x.kind) == Some(Kind::From);
+        let env: &dyn Env = match (is_from, self.global_before.get(i).and_then(Option::as_ref)) {
+            (true, _) => &self.global_state,
+            (false, Some(global)) => global,
+            (false, None) => self.state_before(i).unwrap_or(&self.global_state),
+        };
         let e = lexer.process_word_with_matches(word, env).ok()?;
         Some(Expanded {
             value: e.result,
@@ -407,16 +411,25 @@ fn apply(state: &mut State, inst: &Instruction, i: usize, lexer: &Lexer, global:
             }
         }
         Kind::Env => {
+            // Every value is expanded with the variables as they were before the
+            // instruction (BuildKit: `ENV A=1 B=$A` leaves B empty unless A was set).
             let values: Vec<&str> = inst.values().collect();
-            for triple in values.chunks(3) {
-                if let [k, v, ..] = triple {
-                    let value = lexer
-                        .process_word(v, &*state)
-                        .unwrap_or_else(|_| v.to_string());
-                    let env = Rc::make_mut(&mut state.env);
-                    env.retain(|(name, _)| name != k);
-                    env.push((k.to_string(), value));
-                }
+            let pairs: Vec<(String, String)> = values
+                .chunks(3)
+                .filter_map(|triple| match triple {
+                    [k, v, ..] => Some((
+                        k.to_string(),
+                        lexer
+                            .process_word(v, &*state)
+                            .unwrap_or_else(|_| v.to_string()),
+                    )),
+                    _ => None,
+                })
+                .collect();
+            let env = Rc::make_mut(&mut state.env);
+            for (k, value) in pairs {
+                env.retain(|(name, _)| *name != k);
+                env.push((k, value));
             }
         }
         Kind::User => {
@@ -478,6 +491,21 @@ mod tests {
         assert_eq!(st.workdir.as_deref(), Some("/opt/1/sub"));
         assert_eq!(m.expand("${P}-$NOPE", 6).unwrap().unresolved, ["NOPE"]);
         assert_eq!(m.expand("$P", 6).unwrap().value, "/opt/1");
+    }
+
+    #[test]
+    fn args_flow_to_child_stages_and_env_uses_the_state_before() {
+        let df = parse(
+            "FROM a AS base\nARG V=1\nFROM base AS child\nENV A=x B=$A C=$V\nRUN x\nFROM a\nRUN y\n",
+        );
+        let m = Model::new(&df);
+        let st = m.state_before(4).unwrap();
+        let env: Vec<_> = st.env.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        assert_eq!(env, ["A=x", "B=", "C=1"]);
+        assert!(!m.state_before(6).unwrap().declares("V"));
+        let df = parse("ARG A=1\nARG B=$A$C\nARG C=2\nFROM x\n");
+        let m = Model::new(&df);
+        assert_eq!(m.expand("$A$C", 1).unwrap().value, "1");
     }
 
     #[test]

@@ -1200,10 +1200,22 @@ mod simple_list_tests {
                 format!(
                     "{:?}|{:?}|{:?}|{:?}|{:?}|{}|{}|{}|{}|{}|{:?}",
                     c.name.as_ref().map(|w| (&w.raw, w.span)),
-                    c.args.iter().map(|w| (&w.raw, &w.value, w.span)).collect::<Vec<_>>(),
-                    c.wrappers.iter().map(|w| (&w.name, w.span)).collect::<Vec<_>>(),
-                    c.assignments.iter().map(|a| (&a.name, a.span)).collect::<Vec<_>>(),
-                    c.redirects.iter().map(|r| (&r.op, r.target.span)).collect::<Vec<_>>(),
+                    c.args
+                        .iter()
+                        .map(|w| (&w.raw, &w.value, w.span))
+                        .collect::<Vec<_>>(),
+                    c.wrappers
+                        .iter()
+                        .map(|w| (&w.name, w.span))
+                        .collect::<Vec<_>>(),
+                    c.assignments
+                        .iter()
+                        .map(|a| (&a.name, a.span))
+                        .collect::<Vec<_>>(),
+                    c.redirects
+                        .iter()
+                        .map(|r| (&r.op, r.target.span))
+                        .collect::<Vec<_>>(),
                     c.index_in_pipeline,
                     c.pipeline_len,
                     c.negated,
@@ -1216,7 +1228,8 @@ mod simple_list_tests {
     }
 
     fn corpus_scripts() -> Vec<String> {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/dev");
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/dev");
         let Ok(entries) = std::fs::read_dir(dir) else {
             return Vec::new();
         };
@@ -1284,6 +1297,10 @@ mod simple_list_tests {
             compared += 1;
         }
         assert!(compared >= 5, "{compared}");
-        assert!(scripts.len() < 100 || compared > scripts.len() / 3, "{compared} of {}", scripts.len());
+        assert!(
+            scripts.len() < 100 || compared > scripts.len() / 3,
+            "{compared} of {}",
+            scripts.len()
+        );
     }
 }

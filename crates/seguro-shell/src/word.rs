@@ -80,7 +80,7 @@ impl Word {
 /// Last path component of `s`.
 #[must_use]
 pub fn basename(s: &str) -> &str {
-    s.rsplit('/').next().unwrap_or(s)
+    s.rfind('/').map_or(s, |i| &s[i + 1..])
 }
 
 /// Kind of a substitution found inside a word.

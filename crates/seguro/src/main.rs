@@ -2,7 +2,10 @@
 
 mod cli;
 mod commands;
+mod discover;
+mod fixer;
 mod input;
+mod report;
 
 use std::process::ExitCode;
 

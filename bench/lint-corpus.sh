@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Lints the whole corpus in one process (files/s, peak memory), then one synthetic RUN
+# at growing sizes to show the cost grows linearly with RUN size.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build -q --release -p seguro
+corpus=../shared/corpus/dev
+n=$(ls "$corpus" | wc -l)
+out=$( { /usr/bin/time -f "%e %M" target/release/seguro lint --isolated --format json "$corpus" >/dev/null; } 2>&1 | tail -1 )
+secs=${out% *}; kb=${out#* }
+echo "corpus: $n files in ${secs}s = $(echo "$n / $secs" | bc) files/s, peak RSS $((kb / 1024)) MiB"
+tmp=$(mktemp -d)
+for lines in 500 1000 2000 4000 8000; do
+  { echo "FROM debian:12"; echo "RUN set -eux \\"
+    for i in $(seq "$lines"); do echo "  && apt-get install -y pkg$i=1.$i curl && curl -fsSL https://x/$i -o /tmp/f$i \\"; done
+    echo "  && true"; } > "$tmp/Dockerfile"
+  size=$(stat -c %s "$tmp/Dockerfile")
+  s=$(date +%s.%N); target/release/seguro lint --isolated --format json "$tmp/Dockerfile" >/dev/null || true; e=$(date +%s.%N)
+  echo "RUN of $lines lines ($((size / 1024)) KiB): $(echo "($e - $s) * 1000" | bc | cut -d. -f1) ms"
+done
+rm -rf "$tmp"

@@ -1,0 +1,209 @@
+//! Helpers shared by the SG4 and SG8 rules: ARG/ENV settings, RUN mounts, URL hosts.
+
+use crate::checker::Checker;
+use seguro_dockerfile::model::arg_pairs;
+use seguro_dockerfile::{Instruction, Kind, Span};
+
+/// A variable set by `ENV name=value` or `ARG name[=value]`.
+#[derive(Clone, Debug)]
+pub(crate) struct Setting {
+    /// `ENV` or `ARG`.
+    pub kind: Kind,
+    pub name: String,
+    /// The value with its quotes removed, variables not expanded; `None` for an ARG
+    /// declared without a default.
+    pub value: Option<String>,
+    /// The `name=value` text (ENV legacy form: name to value).
+    pub span: Span,
+}
+
+/// Every ENV and ARG setting of the file, in order (global ARGs included, ONBUILD
+/// triggers not).
+pub(crate) fn settings(cx: &Checker<'_>) -> Vec<Setting> {
+    let mut out = Vec::new();
+    for (_, inst) in cx.instructions() {
+        match inst.kind {
+            Kind::Env => {
+                for triple in inst.args.chunks(3) {
+                    let [k, v, ..] = triple else { continue };
+                    out.push(Setting {
+                        kind: Kind::Env,
+                        name: k.value.clone(),
+                        value: Some(unquote(&v.value)),
+                        span: k.span.cover(v.span),
+                    });
+                }
+            }
+            Kind::Arg => {
+                for (name, default, span) in arg_pairs(inst) {
+                    out.push(Setting {
+                        kind: Kind::Arg,
+                        name,
+                        value: default,
+                        span,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Removes shell-style quotes and backslash escapes, leaving `$VAR` references as written.
+pub(crate) fn unquote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                for d in chars.by_ref() {
+                    if d == '\'' {
+                        break;
+                    }
+                    out.push(d);
+                }
+            }
+            '"' => {
+                while let Some(d) = chars.next() {
+                    match d {
+                        '"' => break,
+                        '\\' => {
+                            if let Some(e) = chars.next() {
+                                out.push(e);
+                            }
+                        }
+                        _ => out.push(d),
+                    }
+                }
+            }
+            '\\' => {
+                if let Some(e) = chars.next() {
+                    out.push(e);
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// One `RUN --mount=…` flag.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Mount {
+    /// `bind` (the default), `cache`, `tmpfs`, `secret`, `ssh`.
+    pub kind: String,
+    pub id: Option<String>,
+    /// `target`/`dst`/`destination`.
+    pub target: Option<String>,
+    /// `env=` of a secret mount (the secret as an environment variable).
+    pub env: Option<String>,
+    /// `from=`: the stage or image the mount reads from.
+    pub from: Option<String>,
+    pub span: Span,
+}
+
+impl Mount {
+    /// Where a secret mount's file is: `target=`, else `/run/secrets/<id>` (the id
+    /// defaults to the target's basename; with neither, `None`).
+    pub fn secret_path(&self) -> Option<String> {
+        if let Some(t) = &self.target {
+            return Some(t.clone());
+        }
+        if self.env.is_some() {
+            return None;
+        }
+        self.id.as_ref().map(|id| format!("/run/secrets/{id}"))
+    }
+}
+
+/// The `--mount` flags of a RUN instruction.
+pub(crate) fn mounts(inst: &Instruction) -> Vec<Mount> {
+    inst.flags
+        .iter()
+        .filter(|f| f.name == "mount")
+        .map(|f| {
+            let mut m = Mount {
+                kind: "bind".to_string(),
+                span: f.span,
+                ..Mount::default()
+            };
+            for field in f.value.as_deref().unwrap_or("").split(',') {
+                let (k, v) = field.split_once('=').unwrap_or((field, ""));
+                let v = v.trim_matches('"').to_string();
+                match k.trim().to_ascii_lowercase().as_str() {
+                    "type" => m.kind = v.to_ascii_lowercase(),
+                    "id" => m.id = Some(v),
+                    "target" | "dst" | "destination" => m.target = Some(v),
+                    "env" => m.env = Some(v),
+                    "from" => m.from = Some(v),
+                    _ => {}
+                }
+            }
+            m
+        })
+        .collect()
+}
+
+/// Whether the RUN has a mount of that type (`secret`, `ssh`).
+pub(crate) fn has_mount(inst: &Instruction, kind: &str) -> bool {
+    mounts(inst).iter().any(|m| m.kind == kind)
+}
+
+/// The host of a URL (`https://user@host:8080/x` gives `host`), lower-cased.
+pub(crate) fn url_host(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit('@').next().unwrap_or(authority);
+    let host = if let Some(v6) = host_port.strip_prefix('[') {
+        v6.split(']').next().unwrap_or("")
+    } else {
+        host_port.split(':').next().unwrap_or("")
+    };
+    Some(host.to_ascii_lowercase())
+}
+
+/// Whether a URL points at this machine (`localhost`, `127.x`, `::1`): nothing crosses a
+/// network.
+pub(crate) fn is_loopback_url(url: &str) -> bool {
+    url_host(url).is_some_and(|h| {
+        h == "localhost" || h.ends_with(".localhost") || h.starts_with("127.") || h == "::1"
+    })
+}
+
+/// The scheme of a URL, lower-cased (`HTTP://x` gives `http`).
+pub(crate) fn url_scheme(url: &str) -> Option<String> {
+    let (scheme, _) = url.split_once("://")?;
+    (!scheme.is_empty()
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '+'))
+    .then(|| scheme.to_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unquoting() {
+        assert_eq!(unquote("\"a b\""), "a b");
+        assert_eq!(unquote("'q $Z'"), "q $Z");
+        assert_eq!(unquote("x\\ y"), "x y");
+        assert_eq!(unquote("\"a\\\"b\""), "a\"b");
+    }
+
+    #[test]
+    fn hosts() {
+        assert_eq!(
+            url_host("https://u:p@Host.io:8/x").as_deref(),
+            Some("host.io")
+        );
+        assert_eq!(url_host("http://[::1]:80/").as_deref(), Some("::1"));
+        assert!(is_loopback_url("http://127.0.0.1:8080/health"));
+        assert!(is_loopback_url("http://localhost/x"));
+        assert!(!is_loopback_url("http://example.com/x"));
+        assert_eq!(url_scheme("HTTP://x").as_deref(), Some("http"));
+        assert_eq!(url_scheme("git@github.com:x"), None);
+    }
+}

@@ -1,0 +1,189 @@
+//! `--format json`: the object of design/cli-contract.md (`version`, `tool`,
+//! `diagnostics`, `summary`). Structs, not `json!`, so keys keep the contract's order.
+
+use super::{FileResult, Report};
+use seguro_linter::{Applicability, Diagnostic, Severity, registry};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Output<'a> {
+    version: u32,
+    tool: Tool,
+    diagnostics: Vec<Json<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+    styles: usize,
+    fixable: usize,
+    fixed: usize,
+}
+
+/// One diagnostic, as the contract spells it.
+#[derive(Serialize)]
+pub struct Json<'a> {
+    code: &'static str,
+    name: &'static str,
+    severity: &'static str,
+    message: &'a str,
+    file: &'a str,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    aliases: &'static [&'static str],
+    help: Option<&'a str>,
+    fix: Option<JsonFix<'a>>,
+    related: Vec<JsonRelated<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    title: &'a str,
+    applicability: &'static str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    content: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    file: &'a str,
+    /// `null` for a place in another file (only the file is known).
+    line: Option<u32>,
+    column: Option<u32>,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct Stat {
+    code: &'static str,
+    name: &'static str,
+    count: usize,
+    fixable: usize,
+}
+
+pub fn render(report: &Report) -> String {
+    let out = Output {
+        version: 1,
+        tool: Tool {
+            name: "seguro",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        diagnostics: report
+            .diagnostics()
+            .map(|(f, d)| diagnostic(f, d))
+            .collect(),
+        summary: Summary {
+            files: report.files.len(),
+            errors: report.count(Severity::Error),
+            warnings: report.count(Severity::Warning),
+            infos: report.count(Severity::Info),
+            styles: report.count(Severity::Style),
+            fixable: report.fixable(),
+            fixed: report.fixed(),
+        },
+    };
+    pretty(&out)
+}
+
+pub fn pretty(value: &impl Serialize) -> String {
+    let mut s = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".to_string());
+    s.push('\n');
+    s
+}
+
+pub fn applicability(a: Applicability) -> &'static str {
+    match a {
+        Applicability::Safe => "safe",
+        Applicability::Unsafe => "unsafe",
+        Applicability::DisplayOnly => "display-only",
+    }
+}
+
+/// One diagnostic as the contract's object.
+pub fn diagnostic<'a>(file: &'a FileResult, d: &'a Diagnostic) -> Json<'a> {
+    let r = file.range(d.span);
+    let fix = d.fix.as_ref().map(|fix| JsonFix {
+        title: &fix.title,
+        applicability: applicability(fix.applicability),
+        edits: fix
+            .edits
+            .iter()
+            .map(|e| {
+                let r = file.range(e.span);
+                JsonEdit {
+                    line: r.line,
+                    column: r.column,
+                    end_line: r.end_line,
+                    end_column: r.end_column,
+                    content: &e.replacement,
+                }
+            })
+            .collect(),
+    });
+    let related = d
+        .related
+        .iter()
+        .map(|rel| {
+            let at = match (&rel.file, rel.span) {
+                (None, Some(span)) => Some(file.position(span.start)),
+                _ => None,
+            };
+            JsonRelated {
+                file: rel.file.as_deref().unwrap_or(&file.name),
+                line: at.map(|p| p.0),
+                column: at.map(|p| p.1),
+                message: &rel.message,
+            }
+        })
+        .collect();
+    Json {
+        code: d.code,
+        name: d.name,
+        severity: d.severity.as_str(),
+        message: &d.message,
+        file: &file.name,
+        line: r.line,
+        column: r.column,
+        end_line: r.end_line,
+        end_column: r.end_column,
+        aliases: registry::find(d.code).map_or(&[][..], |m| m.aliases),
+        help: d.help.as_deref(),
+        fix,
+        related,
+    }
+}
+
+/// `--statistics --format json`: `[{code, name, count, fixable}]`.
+pub fn statistics(report: &Report) -> String {
+    let rows: Vec<Stat> = report
+        .statistics()
+        .into_iter()
+        .map(|(code, name, count, fixable)| Stat {
+            code,
+            name,
+            count,
+            fixable,
+        })
+        .collect();
+    pretty(&rows)
+}
