@@ -25,11 +25,44 @@ pub struct RunScript {
     original_start: usize,
     /// The script's package-manager commands, computed once for all rules.
     package_ops: std::sync::OnceLock<Vec<seguro_shell::PackageOp>>,
+    /// Variable assignments by name, computed once for all rules.
+    assignments: std::sync::OnceLock<std::collections::HashMap<String, Vec<ScriptAssignment>>>,
+}
+
+/// A variable set in a script: by which command, whether only for that command (a
+/// `VAR=x cmd` prefix), and to what (as written, quotes removed when static).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScriptAssignment {
+    pub command: seguro_shell::CommandId,
+    pub prefix: bool,
+    pub value: String,
 }
 
 impl RunScript {
     pub fn script(&self) -> Option<&Script> {
         self.analysis.script()
+    }
+
+    /// The assignments of variable `name` in the script, in order (indexed on first use,
+    /// so per-command lookups stay linear in the script size).
+    pub fn assignments_of(&self, name: &str) -> &[ScriptAssignment] {
+        let index = self.assignments.get_or_init(|| {
+            let mut map: std::collections::HashMap<String, Vec<ScriptAssignment>> =
+                std::collections::HashMap::new();
+            if let Some(script) = self.script() {
+                for (c, a) in script.assignments() {
+                    map.entry(a.name.clone())
+                        .or_default()
+                        .push(ScriptAssignment {
+                            command: c.sequence_index,
+                            prefix: a.kind == seguro_shell::AssignmentKind::Prefix,
+                            value: a.value.text().to_string(),
+                        });
+                }
+            }
+            map
+        });
+        index.get(name).map_or(&[], Vec::as_slice)
     }
 
     /// The package-manager commands of the script, in order (computed on first use).
@@ -102,6 +135,7 @@ pub fn analyse_scripts(df: &Dockerfile, model: &Model<'_>) -> Vec<RunScript> {
                     heredoc_start: verbatim.then_some(doc.span.start),
                     original_start: start,
                     package_ops: Default::default(),
+                    assignments: Default::default(),
                 });
             }
         } else {
@@ -111,6 +145,7 @@ pub fn analyse_scripts(df: &Dockerfile, model: &Model<'_>) -> Vec<RunScript> {
                 heredoc_start: None,
                 original_start: start,
                 package_ops: Default::default(),
+                assignments: Default::default(),
             });
         }
     }

@@ -281,9 +281,24 @@ pub struct Script {
     pub(crate) degraded: bool,
     pub(crate) problems: Vec<String>,
     pub(crate) shell_pipefail: bool,
+    /// Checksum and signature checks of the script, found on first use.
+    pub(crate) checks: std::sync::OnceLock<Vec<(CommandId, crate::programs::verify::CheckKind)>>,
+    /// Nested pipelines per pipeline, built on first use.
+    pub(crate) pipeline_children: std::sync::OnceLock<Vec<Vec<(PipelineId, usize)>>>,
 }
 
 impl Script {
+    /// The commands that check a checksum or a signature, with their kind, in order
+    /// (computed once; lets per-download questions stay linear in the script size).
+    pub fn checks(&self) -> &[(CommandId, crate::programs::verify::CheckKind)] {
+        self.checks.get_or_init(|| {
+            self.commands
+                .iter()
+                .filter_map(|c| Some((c.id(), crate::programs::verify::check_kind(self, c)?)))
+                .collect()
+        })
+    }
+
     /// Every simple command, nested ones included, in `sequence_index` order.
     pub fn commands(&self) -> impl Iterator<Item = &Command> + '_ {
         self.commands.iter()
@@ -405,27 +420,63 @@ impl Script {
     /// stage (commands of substitutions excluded).
     #[must_use]
     pub fn stage_commands(&self, pl: PipelineId, stage: usize) -> Vec<CommandId> {
-        let mut out = Vec::new();
-        for c in &self.commands {
-            let mut p = c.pipeline;
-            let mut i = c.index_in_pipeline;
-            for _ in 0..64 {
-                if p == pl {
-                    if i == stage {
-                        out.push(c.sequence_index);
-                    }
-                    break;
-                }
-                match self.pipelines.get(p).and_then(|x| x.parent) {
-                    Some((pp, ii)) => {
-                        p = pp;
-                        i = ii;
-                    }
-                    None => break,
+        let Some(pipeline) = self.pipelines.get(pl) else {
+            return Vec::new();
+        };
+        let mut out: Vec<CommandId> = pipeline
+            .commands
+            .iter()
+            .copied()
+            .filter(|&id| {
+                self.commands
+                    .get(id)
+                    .is_some_and(|c| c.index_in_pipeline == stage)
+            })
+            .collect();
+        // Pipelines nested in that stage (`(a | b) | sh`), at any depth.
+        let children = self.pipeline_children();
+        let mut stack: Vec<PipelineId> = children
+            .get(pl)
+            .into_iter()
+            .flatten()
+            .filter(|&&(_, s)| s == stage)
+            .map(|&(child, _)| child)
+            .collect();
+        let mut budget = self.pipelines.len();
+        while let Some(p) = stack.pop() {
+            budget = budget.saturating_sub(1);
+            if budget == 0 {
+                break;
+            }
+            if let Some(nested) = self.pipelines.get(p) {
+                out.extend(nested.commands.iter().copied());
+            }
+            stack.extend(
+                children
+                    .get(p)
+                    .into_iter()
+                    .flatten()
+                    .map(|&(child, _)| child),
+            );
+        }
+        out.sort_unstable();
+        out
+    }
+
+    /// For every pipeline, the pipelines nested in its stages (child, stage).
+    fn pipeline_children(&self) -> &[Vec<(PipelineId, usize)>] {
+        self.pipeline_children.get_or_init(|| {
+            let mut children = vec![Vec::new(); self.pipelines.len()];
+            for p in &self.pipelines {
+                if let Some((parent, stage)) = p.parent
+                    && parent != p.id
+                    && let Some(list) = children.get_mut(parent)
+                {
+                    list.push((p.id, stage));
                 }
             }
-        }
-        out
+            children
+        })
     }
 
     /// Whether the shell option `name` (`pipefail`, `errexit`…) is on when command `id`

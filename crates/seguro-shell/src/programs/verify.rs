@@ -174,8 +174,10 @@ impl Script {
         if d.output == Output::Stdout && names.is_empty() {
             return false;
         }
-        self.commands.iter().skip(d.command + 1).any(|c| {
-            let Some(kind) = check_kind(self, c) else {
+        let checks = self.checks();
+        let first = checks.partition_point(|(id, _)| *id <= d.command);
+        checks[first..].iter().any(|&(id, kind)| {
+            let Some(c) = self.command(id) else {
                 return false;
             };
             if names.is_empty() {

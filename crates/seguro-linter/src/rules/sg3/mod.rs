@@ -422,19 +422,14 @@ pub(crate) fn report_unpinned(cx: &mut Checker<'_>, check: &PinCheck<'_>) {
 /// The value of an environment variable when command `at` runs: set by the script before
 /// it (or as its prefix), or by an ARG/ENV in scope. `None` when unset, empty or unknown.
 pub(crate) fn env_value(cx: &Checker<'_>, at: &OpAt<'_>, name: &str) -> Option<String> {
-    if let Some(script) = at.rs.script() {
-        let set = script
-            .assignments()
-            .filter(|(c, a)| {
-                a.name == name
-                    && (c.sequence_index == at.cmd.sequence_index
-                        || (a.kind != AssignmentKind::Prefix
-                            && c.sequence_index < at.cmd.sequence_index))
-            })
-            .last();
-        if let Some((_, a)) = set {
-            return Some(a.value.text().to_string()).filter(|v| !v.is_empty());
-        }
+    let here = at.cmd.sequence_index;
+    let set = at
+        .rs
+        .assignments_of(name)
+        .iter()
+        .rfind(|a| a.command == here || (!a.prefix && a.command < here));
+    if let Some(a) = set {
+        return Some(a.value.clone()).filter(|v| !v.is_empty());
     }
     let e = cx
         .model

@@ -93,30 +93,53 @@ fn may_install(c: &Command) -> bool {
     c.is_any(seguro_shell::SHELLS) && c.positional(0).is_some() && !c.has_flag(&["-c"])
 }
 
-/// Whether `later` installs or upgrades with the manager family of the update `up`.
-fn installs_after(up: &OpAt<'_>, later: &OpAt<'_>) -> bool {
-    later.order() > up.order()
-        && later.op.manager.family() == up.op.manager.family()
-        && match &later.op.action {
-            Action::Install | Action::Upgrade | Action::DistUpgrade => true,
-            // `apt-get source`, `apt-get download`, `dnf download`: they use the index too.
-            Action::Other(s) => matches!(s.as_str(), "source" | "download" | "install-new"),
-            _ => false,
-        }
+/// Whether `later` installs or upgrades (and so uses a refreshed index).
+fn installs(later: &OpAt<'_>) -> bool {
+    match &later.op.action {
+        Action::Install | Action::Upgrade | Action::DistUpgrade => true,
+        // `apt-get source`, `apt-get download`, `dnf download`: they use the index too.
+        Action::Other(s) => matches!(s.as_str(), "source" | "download" | "install-new"),
+        _ => false,
+    }
 }
 
 impl Check for UpdateWithoutInstall {
     fn run(&self, cx: &mut Checker<'_>) {
         let mut findings = Vec::new();
         for run in runs(cx) {
+            // Computed once per RUN so that many updates stay linear: the last command
+            // that may install out of sight.
+            let mut last_hidden_install = None;
+            let mut has_update = false;
+            for at in &run.ops {
+                has_update |= at.op.action == Action::Update;
+            }
+            if has_update {
+                last_hidden_install = commands(&run)
+                    .filter(|(_, c)| may_install(c))
+                    .map(|(order, _)| order)
+                    .max();
+            }
+            // The last install-like command of each manager family.
+            let mut last_install: Vec<(&str, (usize, usize))> = Vec::new();
+            for later in run.ops.iter().rev() {
+                let family = later.op.manager.family();
+                if !last_install.iter().any(|(f, _)| *f == family) && installs(later) {
+                    last_install.push((family, later.order()));
+                }
+            }
             for up in run.ops.iter().filter(|at| at.op.action == Action::Update) {
                 if !matches!(up.op.manager.family(), "apt" | "apk" | "rpm" | "zypper") {
                     continue;
                 }
-                if run.ops.iter().any(|later| installs_after(up, later)) {
+                let family = up.op.manager.family();
+                if last_install
+                    .iter()
+                    .any(|&(f, order)| f == family && order > up.order())
+                {
                     continue;
                 }
-                if commands(&run).any(|(order, c)| order > up.order() && may_install(c)) {
+                if last_hidden_install.is_some_and(|order| order > up.order()) {
                     continue;
                 }
                 let label = up.label();

@@ -89,6 +89,18 @@ enum Cache {
 }
 
 impl Cache {
+    const ALL: [Cache; 9] = [
+        Cache::Apt,
+        Cache::Apk,
+        Cache::Rpm,
+        Cache::Zypper,
+        Cache::Pip,
+        Cache::Uv,
+        Cache::Npm,
+        Cache::Yarn,
+        Cache::Pnpm,
+    ];
+
     /// The cache a command fills, if it does and does not opt out.
     fn of(cx: &Checker<'_>, at: &OpAt<'_>) -> Option<Cache> {
         let op = &at.op;
@@ -270,8 +282,9 @@ fn removes(c: &Command, covers: &dyn Fn(&str) -> bool) -> bool {
 /// Whether the cache filled by `at` is mounted, cleaned or removed in the same RUN.
 fn handled(
     cx: &Checker<'_>,
-    run: &Run<'_>,
     mounts: &[String],
+    removers: &[((usize, usize), &Command)],
+    cleaned: &[(Cache, (usize, usize))],
     at: &OpAt<'_>,
     cache: Cache,
 ) -> bool {
@@ -281,14 +294,31 @@ fn handled(
         return true;
     }
     let after = at.order();
-    if run
-        .ops
+    if cleaned
         .iter()
-        .any(|later| later.order() > after && cache.cleaned_by_manager(later))
+        .any(|&(c, order)| c == cache && order > after)
     {
         return true;
     }
-    commands(run).any(|(order, c)| order > after && removes(c, &covers))
+    let first = removers.partition_point(|(order, _)| *order <= after);
+    removers[first..].iter().any(|(_, c)| removes(c, &covers))
+}
+
+/// The last command of the RUN that cleans `cache` through its manager (`apt-get
+/// clean`, `pip cache purge`…).
+fn last_clean(run: &Run<'_>, cache: Cache) -> Option<(usize, usize)> {
+    run.ops
+        .iter()
+        .rev()
+        .find(|later| cache.cleaned_by_manager(later))
+        .map(|later| later.order())
+}
+
+/// The `rm` and `find` commands of a RUN, in order: the only ones [`removes`] accepts.
+fn removers<'r>(run: &'r Run<'_>) -> Vec<((usize, usize), &'r Command)> {
+    commands(run)
+        .filter(|(_, c)| c.is_any(&["rm", "find"]))
+        .collect()
 }
 
 impl Check for PackageCacheLeft {
@@ -300,12 +330,18 @@ impl Check for PackageCacheLeft {
                 continue;
             }
             let mounts = cache_mount_targets(cx, &run);
+            let removers = removers(&run);
+            let cleaned: Vec<(Cache, (usize, usize))> = Cache::ALL
+                .iter()
+                .filter_map(|&c| last_clean(&run, c).map(|order| (c, order)))
+                .collect();
             let mut reported: Vec<Cache> = Vec::new();
             for at in &run.ops {
                 let Some(cache) = Cache::of(cx, at) else {
                     continue;
                 };
-                if reported.contains(&cache) || handled(cx, &run, &mounts, at, cache) {
+                if reported.contains(&cache) || handled(cx, &mounts, &removers, &cleaned, at, cache)
+                {
                     continue;
                 }
                 reported.push(cache);
@@ -323,7 +359,7 @@ impl Check for PackageCacheLeft {
                         .iter()
                         .filter(|o| {
                             Cache::of(cx, o) == Some(Cache::Pip)
-                                && !handled(cx, &run, &mounts, o, Cache::Pip)
+                                && !handled(cx, &mounts, &removers, &cleaned, o, Cache::Pip)
                         })
                         .map(|o| {
                             o.op.subcommand

@@ -7,7 +7,7 @@ use crate::rule::Check;
 use seguro_shell::programs::download::is_interpreter;
 use seguro_shell::programs::verify::check_kind;
 use seguro_shell::word::basename;
-use seguro_shell::{Command, Download, Origin, Output, Script, Word};
+use seguro_shell::{Command, CommandId, Download, Origin, Output, Script, Word};
 
 declare_rule! {
     /// ## What it does
@@ -104,6 +104,7 @@ impl Check for DownloadUnverified {
     fn run(&self, cx: &mut Checker<'_>) {
         let mut found = Vec::new();
         for (inst, rs, script) in cx.run_scripts() {
+            let checks = check_commands(script);
             for d in script.downloads() {
                 let Some(url) = &d.url else { continue };
                 if !is_network_url(&url.raw)
@@ -114,7 +115,7 @@ impl Check for DownloadUnverified {
                 let Some(target) = target(script, &d) else {
                     continue;
                 };
-                if verified(script, &d) {
+                if verified(script, &d, &checks) {
                     continue;
                 }
                 let span = rs.file_span(inst, url.span);
@@ -204,15 +205,28 @@ fn url_is_trust_material(d: &Download) -> bool {
 /// [`Script::download_verified`] accepts, plus `openssl sha512 f` (any digest) whose
 /// output is compared, and any later check when the file's name is only known at run
 /// time (`wget -O "$f" "$url"` in a helper function, `wget "$url"`).
-pub(super) fn verified(script: &Script, d: &Download) -> bool {
+pub(super) fn verified(script: &Script, d: &Download, checks: &[CommandId]) -> bool {
     if script.download_verified(d) {
         return true;
     }
     let names = saved_names(d);
-    script.commands().skip(d.command + 1).any(|c| {
-        let is_check = check_kind(script, c).is_some() || openssl_digest_compared(script, c);
-        is_check && names.as_ref().is_none_or(|n| mentions(script, c, n))
+    let first = checks.partition_point(|&id| id <= d.command);
+    checks[first..].iter().any(|&id| {
+        script
+            .command(id)
+            .is_some_and(|c| names.as_ref().is_none_or(|n| mentions(script, c, n)))
     })
+}
+
+/// The commands of a script that check something (a checksum or signature check, or an
+/// `openssl` digest that is compared), in order; computed once per script so that
+/// [`verified`] stays linear in the script size.
+pub(super) fn check_commands(script: &Script) -> Vec<CommandId> {
+    script
+        .commands()
+        .filter(|c| check_kind(script, c).is_some() || openssl_digest_compared(script, c))
+        .map(|c| c.id())
+        .collect()
 }
 
 /// The names a download is saved under (normalised path and basename); `None` when the

@@ -1,6 +1,6 @@
 //! SG404: something fetched over plain `http://` (or `ftp://`, `git://`).
 
-use super::sg402_download_unverified::verified;
+use super::sg402_download_unverified::{check_commands, verified};
 use super::shared::{is_loopback_url, settings, url_scheme};
 use crate::checker::Checker;
 use crate::declare_rule;
@@ -169,8 +169,9 @@ fn script_findings<'s>(
     expand: &dyn Fn(&str) -> String,
 ) -> Vec<(&'s Word, String)> {
     let mut out = Vec::new();
+    let checks = check_commands(script);
     for d in script.downloads() {
-        if verified(script, &d) {
+        if verified(script, &d, &checks) {
             continue;
         }
         let Some(cmd) = script.command(d.command) else {
