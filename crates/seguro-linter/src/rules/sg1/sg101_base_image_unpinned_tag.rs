@@ -3,8 +3,6 @@
 use crate::checker::Checker;
 use crate::declare_rule;
 use crate::rule::Check;
-use seguro_dockerfile::model::Base;
-use seguro_dockerfile::reference::ImageRef;
 
 declare_rule! {
     /// ## What it does
@@ -54,21 +52,7 @@ declare_rule! {
 impl Check for BaseImageUnpinnedTag {
     fn run(&self, cx: &mut Checker<'_>) {
         let mut found = Vec::new();
-        for stage in &cx.model.stages {
-            let Base::Image(resolved) = &stage.base else {
-                continue;
-            };
-            // A variable without a value: the reference is chosen at build time.
-            let depends_on_build = cx
-                .model
-                .expand(&stage.base_raw, stage.from_index)
-                .is_none_or(|e| !e.unresolved.is_empty());
-            if depends_on_build {
-                continue;
-            }
-            let Ok(image) = ImageRef::parse_normalized(resolved) else {
-                continue;
-            };
+        for (stage, resolved, image) in super::fixed_base_images(cx) {
             if image.digest.is_some() {
                 continue;
             }

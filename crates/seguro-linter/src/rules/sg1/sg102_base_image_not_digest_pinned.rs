@@ -3,8 +3,6 @@
 use crate::checker::Checker;
 use crate::declare_rule;
 use crate::rule::Check;
-use seguro_dockerfile::model::Base;
-use seguro_dockerfile::reference::ImageRef;
 
 declare_rule! {
     /// ## What it does
@@ -52,20 +50,7 @@ declare_rule! {
 impl Check for BaseImageNotDigestPinned {
     fn run(&self, cx: &mut Checker<'_>) {
         let mut found = Vec::new();
-        for stage in &cx.model.stages {
-            let Base::Image(resolved) = &stage.base else {
-                continue;
-            };
-            let depends_on_build = cx
-                .model
-                .expand(&stage.base_raw, stage.from_index)
-                .is_none_or(|e| !e.unresolved.is_empty());
-            if depends_on_build {
-                continue;
-            }
-            let Ok(image) = ImageRef::parse_normalized(resolved) else {
-                continue;
-            };
+        for (stage, _, image) in super::fixed_base_images(cx) {
             if image.digest.is_none() {
                 found.push((stage.base_span, image.familiar_string()));
             }
