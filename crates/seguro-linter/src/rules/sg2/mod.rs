@@ -27,6 +27,8 @@ mod tests {
     #[test]
     #[ignore = "reads the shared corpus; run with --ignored --nocapture"]
     fn corpus_sg2() {
-        crate::rules::sg9::corpus_report(&["SG201", "SG203", "SG204", "SG205", "SG206", "SG207"]);
+        crate::rules::test_support::corpus_survey(&[
+            "SG201", "SG203", "SG204", "SG205", "SG206", "SG207",
+        ]);
     }
 }

@@ -551,26 +551,6 @@ mod tests {
     }
 
     #[test]
-    fn doc_examples() {
-        for rule in RULES {
-            let meta = rule.meta();
-            let blocks = meta.doc_examples("Example");
-            assert_eq!(blocks.len(), 2, "{}: Example and Use instead", meta.code);
-            assert!(
-                !crate::rules::test_support::check(meta.code, &blocks[0]).is_empty(),
-                "{}: the Example must fire",
-                meta.code
-            );
-            let quiet = crate::rules::test_support::check(meta.code, &blocks[1]);
-            assert!(
-                quiet.is_empty(),
-                "{}: Use instead must not fire: {quiet:#?}",
-                meta.code
-            );
-        }
-    }
-
-    #[test]
     fn odd_inputs_do_not_panic() {
         let inputs = [
             "",
@@ -617,52 +597,7 @@ mod tests {
     #[ignore]
     #[allow(clippy::print_stdout)]
     fn corpus() {
-        let dir = std::path::Path::new("/work/shared/corpus/dev");
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        let mut files: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-        files.sort();
-        let only = std::env::var("SG3_ONLY").ok();
-        let show: usize = std::env::var("SG3_SHOW")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        for rule in RULES {
-            let code = rule.meta().code;
-            if only.as_deref().is_some_and(|o| o != code) {
-                continue;
-            }
-            let (mut count, mut in_files) = (0, 0);
-            let mut shown = 0;
-            for path in &files {
-                let Ok(src) = std::fs::read_to_string(path) else {
-                    continue;
-                };
-                let found = crate::rules::test_support::check(code, &src);
-                if !found.is_empty() {
-                    in_files += 1;
-                }
-                count += found.len();
-                for d in &found {
-                    if shown < show {
-                        shown += 1;
-                        let text = src.get(d.span.range()).unwrap_or("");
-                        let text: String = text.chars().take(120).collect();
-                        println!(
-                            "{code} {}:{}: {} [{}]",
-                            path.file_name().and_then(|n| n.to_str()).unwrap_or(""),
-                            d.span.start,
-                            d.message,
-                            text.replace('\n', "\\n")
-                        );
-                    }
-                }
-            }
-            println!(
-                "{code} {}: {count} findings in {in_files} files",
-                rule.meta().name
-            );
-        }
+        let codes: Vec<&'static str> = RULES.iter().map(|r| r.meta().code).collect();
+        crate::rules::test_support::corpus_survey(&codes);
     }
 }

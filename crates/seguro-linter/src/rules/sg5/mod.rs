@@ -41,81 +41,15 @@ pub static RULES: &[&dyn Rule] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::RULES;
-    use super::context::{example_context, write_example_context};
-    use super::test_context::Ctx;
-    use crate::diagnostic::Diagnostic;
-    use crate::rules::test_support::check;
 
-    /// The findings of `code` on a doc block; a block whose context is described by
-    /// `# context:` lines (or whose Example's is, for `Use instead:`) is linted in it.
-    fn check_block(code: &'static str, block: &str, example: &str) -> Vec<Diagnostic> {
-        let mut entries = example_context(block);
-        if entries.is_empty() {
-            entries = example_context(example);
-        }
-        if entries.is_empty() {
-            return check(code, block);
-        }
-        let t = Ctx::new(&format!("doc-{code}"));
-        write_example_context(&t.root, &entries).expect("write the example context");
-        t.lint(code, block)
-    }
-
-    /// Each rule's Example fires and its Use-instead block does not.
-    #[test]
-    fn doc_examples() {
-        for rule in RULES {
-            let meta = rule.meta();
-            let blocks = meta.doc_examples("Example");
-            assert_eq!(blocks.len(), 2, "{}: two dockerfile blocks", meta.code);
-            assert!(
-                !check_block(meta.code, &blocks[0], &blocks[0]).is_empty(),
-                "{}: Example should fire",
-                meta.code
-            );
-            let quiet = check_block(meta.code, &blocks[1], &blocks[0]);
-            assert!(
-                quiet.is_empty(),
-                "{}: Use instead fires: {quiet:#?}",
-                meta.code
-            );
-        }
-    }
     /// False-positive survey: lints every file of the dev corpus with this family's
     /// rules and prints per-rule counts and each finding.
     #[test]
     #[ignore]
     #[allow(clippy::print_stdout)]
     fn corpus() {
-        let dir = std::path::Path::new("/work/shared/corpus/dev");
-        let mut files: Vec<_> = std::fs::read_dir(dir)
-            .expect("corpus")
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        files.sort();
-        let codes = ["SG501", "SG502", "SG503", "SG504", "SG505", "SG506"];
-        let mut counts = std::collections::BTreeMap::new();
-        for path in &files {
-            let Ok(src) = std::fs::read_to_string(path) else {
-                continue;
-            };
-            let index = seguro_dockerfile::LineIndex::new(&src);
-            for code in codes {
-                for d in crate::rules::test_support::check(code, &src) {
-                    *counts.entry(code).or_insert(0) += 1;
-                    let line = index.line_col(&src, d.span.start).line;
-                    println!(
-                        "{code} {}:{line} {} | {}",
-                        path.file_name().and_then(|n| n.to_str()).unwrap_or("?"),
-                        d.message,
-                        d.help.unwrap_or_default()
-                    );
-                }
-            }
-        }
-        for code in codes {
-            println!("COUNT {code} {}", counts.get(code).copied().unwrap_or(0));
-        }
+        crate::rules::test_support::corpus_survey(&[
+            "SG501", "SG502", "SG503", "SG504", "SG505", "SG506",
+        ]);
     }
 }

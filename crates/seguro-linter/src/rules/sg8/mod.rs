@@ -22,29 +22,7 @@ pub static RULES: &[&dyn Rule] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::RULES;
     use crate::rules::test_support::check;
-
-    /// Each rule's Example fires and its Use-instead block does not.
-    #[test]
-    fn doc_examples() {
-        for rule in RULES {
-            let meta = rule.meta();
-            let blocks = meta.doc_examples("Example");
-            assert_eq!(blocks.len(), 2, "{}: two dockerfile blocks", meta.code);
-            assert!(
-                !check(meta.code, &blocks[0]).is_empty(),
-                "{}: Example should fire",
-                meta.code
-            );
-            let quiet = check(meta.code, &blocks[1]);
-            assert!(
-                quiet.is_empty(),
-                "{}: Use instead fires: {quiet:#?}",
-                meta.code
-            );
-        }
-    }
 
     /// Odd inputs never panic any SG4/SG8 rule.
     #[test]
@@ -85,6 +63,8 @@ mod tests {
     #[test]
     #[ignore]
     fn corpus() {
-        crate::rules::sg4::tests::survey(&["SG801", "SG802", "SG803", "SG804", "SG805", "SG806"]);
+        crate::rules::test_support::corpus_survey(&[
+            "SG801", "SG802", "SG803", "SG804", "SG805", "SG806",
+        ]);
     }
 }

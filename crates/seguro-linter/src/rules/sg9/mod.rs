@@ -53,64 +53,6 @@ pub(crate) fn delete_instruction(src: &str, inst: &Instruction) -> Edit {
     }
 }
 
-/// Lints every Dockerfile of the shared corpus with only `codes` selected, prints the
-/// count per rule and writes each finding (file, line, message, source line) to
-/// `$TMPDIR/seguro-corpus-<code>.txt` for reading by hand.
-#[cfg(test)]
-#[allow(clippy::print_stdout)]
-pub(crate) fn corpus_report(codes: &[&'static str]) {
-    use std::collections::BTreeMap;
-    use std::fmt::Write as _;
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/dev");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        println!("corpus not found at {}", dir.display());
-        return;
-    };
-    let mut files: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    files.sort();
-    let mut counts: BTreeMap<&str, (usize, usize)> = codes.iter().map(|c| (*c, (0, 0))).collect();
-    let mut text: BTreeMap<&str, String> = BTreeMap::new();
-    for path in &files {
-        let Ok(src) = std::fs::read_to_string(path) else {
-            continue;
-        };
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let index = seguro_dockerfile::LineIndex::new(&src);
-        for code in codes {
-            let found = crate::rules::test_support::check(code, &src);
-            if found.is_empty() {
-                continue;
-            }
-            let entry = counts.entry(code).or_default();
-            entry.0 += found.len();
-            entry.1 += 1;
-            let out = text.entry(code).or_default();
-            for d in found {
-                let at = index.line_col(&src, d.span.start);
-                let line = src.lines().nth(at.line as usize - 1).unwrap_or("");
-                let _ = writeln!(
-                    out,
-                    "{name}:{}: {}\n    | {}",
-                    at.line,
-                    d.message,
-                    line.trim()
-                );
-            }
-        }
-    }
-    println!("{} files", files.len());
-    for (code, (n, f)) in &counts {
-        println!("{code}: {n} findings in {f} files");
-    }
-    let tmp = std::env::temp_dir();
-    for (code, t) in text {
-        let _ = std::fs::write(tmp.join(format!("seguro-corpus-{code}.txt")), t);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     /// Odd and broken inputs never make the SG2/SG9 rules panic.
@@ -145,7 +87,7 @@ mod tests {
     #[test]
     #[ignore = "reads the shared corpus; run with --ignored --nocapture"]
     fn corpus_sg9() {
-        super::corpus_report(&[
+        crate::rules::test_support::corpus_survey(&[
             "SG901", "SG902", "SG903", "SG904", "SG905", "SG906", "SG907", "SG908", "SG909",
         ]);
     }
