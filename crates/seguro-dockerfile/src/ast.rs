@@ -183,6 +183,15 @@ impl Instruction {
             .filter_map(|f| f.value.as_deref())
     }
 
+    /// The `RUN --mount=…` flags, parsed.
+    pub fn mounts(&self) -> Vec<Mount> {
+        self.flags
+            .iter()
+            .filter(|f| f.name == "mount")
+            .map(|f| Mount::parse(f.value.as_deref().unwrap_or(""), f.span))
+            .collect()
+    }
+
     /// The file span of a byte range of `original`.
     pub fn original_span(&self, start: usize, end: usize) -> Span {
         self.map.span(start, end)
@@ -213,6 +222,58 @@ pub struct Flag {
     /// The value after the first `=`, if any.
     pub value: Option<String>,
     pub span: Span,
+}
+
+/// One `RUN --mount=…` flag (comma-separated `key=value` fields, as BuildKit reads them).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Mount {
+    /// `bind` (the default), `cache`, `tmpfs`, `secret`, `ssh`, lower-cased.
+    pub kind: String,
+    pub id: Option<String>,
+    /// `target`/`dst`/`destination`, as written (not expanded).
+    pub target: Option<String>,
+    /// `env=` of a secret mount (the secret as an environment variable).
+    pub env: Option<String>,
+    /// `from=`: the stage or image the mount reads from.
+    pub from: Option<String>,
+    /// The flag's span.
+    pub span: Span,
+}
+
+impl Mount {
+    /// Parses a flag value such as `type=cache,target=/root/.cache`.
+    pub fn parse(value: &str, span: Span) -> Mount {
+        let mut m = Mount {
+            kind: "bind".to_string(),
+            span,
+            ..Mount::default()
+        };
+        for field in value.split(',') {
+            let (k, v) = field.split_once('=').unwrap_or((field, ""));
+            let v = v.trim().trim_matches('"').to_string();
+            match k.trim().to_ascii_lowercase().as_str() {
+                "type" => m.kind = v.to_ascii_lowercase(),
+                "id" => m.id = Some(v),
+                "target" | "dst" | "destination" => m.target = Some(v),
+                "env" => m.env = Some(v),
+                "from" => m.from = Some(v),
+                _ => {}
+            }
+        }
+        m
+    }
+
+    /// Where a secret mount's file is: `target=`, else `/run/secrets/<id>` (`None` for a
+    /// secret exposed only as an environment variable, or with neither).
+    pub fn secret_path(&self) -> Option<String> {
+        if let Some(t) = &self.target {
+            return Some(t.clone());
+        }
+        if self.env.is_some() {
+            return None;
+        }
+        self.id.as_ref().map(|id| format!("/run/secrets/{id}"))
+    }
 }
 
 /// One argument node.

@@ -13,7 +13,7 @@ pub mod span;
 mod validate;
 
 pub use ast::{
-    Arg, Directive, Dockerfile, ErrorStage, Flag, Heredoc, Instruction, Kind, ParseError,
+    Arg, Directive, Dockerfile, ErrorStage, Flag, Heredoc, Instruction, Kind, Mount, ParseError,
 };
 pub use model::Model;
 pub use parser::parse;

@@ -276,16 +276,9 @@ fn check_run_flags(inst: &Instruction, err: &mut dyn FnMut(String, Span)) {
                 err(format!("unsupported security mode {value:?}"), flag.span)
             }
             "mount" => {
-                for field in value.split(',') {
-                    let (k, v) = field.split_once('=').unwrap_or((field, ""));
-                    if k.trim().eq_ignore_ascii_case("type")
-                        && !matches!(
-                            v.trim().to_ascii_lowercase().as_str(),
-                            "bind" | "cache" | "tmpfs" | "secret" | "ssh"
-                        )
-                    {
-                        err(format!("unsupported mount type {:?}", v.trim()), flag.span);
-                    }
+                let kind = crate::ast::Mount::parse(value, flag.span).kind;
+                if !matches!(kind.as_str(), "bind" | "cache" | "tmpfs" | "secret" | "ssh") {
+                    err(format!("unsupported mount type {kind:?}"), flag.span);
                 }
             }
             _ => {}

@@ -108,19 +108,9 @@ fn sensitive(path: &str) -> Option<&'static str> {
         .then_some("is a host kernel, device or boot path")
 }
 
-/// Collapses `//`, `.` and `..` and trailing slashes.
+/// The path as an absolute, cleaned path (Go's `path.Clean` of `/` + path).
 fn normalize(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for p in path.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    format!("/{}", parts.join("/"))
+    seguro_context::gopath::clean(&format!("/{path}"))
 }
 
 #[cfg(test)]

@@ -459,21 +459,11 @@ pub(crate) fn name_list(names: &[&str]) -> String {
 /// ARG/ENV expanded and no trailing `/`.
 pub(crate) fn cache_mount_targets(cx: &Checker<'_>, run: &Run<'_>) -> Vec<String> {
     let mut out = Vec::new();
-    for value in run.inst.flag_values("mount") {
-        let mut kind = "bind";
-        let mut target = None;
-        for field in value.split(',') {
-            let (k, v) = field.split_once('=').unwrap_or((field, ""));
-            match k.trim().to_ascii_lowercase().as_str() {
-                "type" => kind = v.trim(),
-                "target" | "dst" | "destination" => target = Some(v.trim()),
-                _ => {}
-            }
-        }
-        if !matches!(kind, "cache" | "tmpfs") {
+    for m in run.inst.mounts() {
+        if !matches!(m.kind.as_str(), "cache" | "tmpfs") {
             continue;
         }
-        if let Some(t) = target {
+        if let Some(t) = &m.target {
             let t = cx.expand(t, run.index);
             out.push(trim_dir(&t).to_string());
         }

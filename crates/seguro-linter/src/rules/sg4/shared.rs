@@ -88,61 +88,11 @@ pub(crate) fn unquote(s: &str) -> String {
     out
 }
 
-/// One `RUN --mount=…` flag.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Mount {
-    /// `bind` (the default), `cache`, `tmpfs`, `secret`, `ssh`.
-    pub kind: String,
-    pub id: Option<String>,
-    /// `target`/`dst`/`destination`.
-    pub target: Option<String>,
-    /// `env=` of a secret mount (the secret as an environment variable).
-    pub env: Option<String>,
-    /// `from=`: the stage or image the mount reads from.
-    pub from: Option<String>,
-    pub span: Span,
-}
-
-impl Mount {
-    /// Where a secret mount's file is: `target=`, else `/run/secrets/<id>` (the id
-    /// defaults to the target's basename; with neither, `None`).
-    pub fn secret_path(&self) -> Option<String> {
-        if let Some(t) = &self.target {
-            return Some(t.clone());
-        }
-        if self.env.is_some() {
-            return None;
-        }
-        self.id.as_ref().map(|id| format!("/run/secrets/{id}"))
-    }
-}
+pub(crate) use seguro_dockerfile::Mount;
 
 /// The `--mount` flags of a RUN instruction.
 pub(crate) fn mounts(inst: &Instruction) -> Vec<Mount> {
-    inst.flags
-        .iter()
-        .filter(|f| f.name == "mount")
-        .map(|f| {
-            let mut m = Mount {
-                kind: "bind".to_string(),
-                span: f.span,
-                ..Mount::default()
-            };
-            for field in f.value.as_deref().unwrap_or("").split(',') {
-                let (k, v) = field.split_once('=').unwrap_or((field, ""));
-                let v = v.trim_matches('"').to_string();
-                match k.trim().to_ascii_lowercase().as_str() {
-                    "type" => m.kind = v.to_ascii_lowercase(),
-                    "id" => m.id = Some(v),
-                    "target" | "dst" | "destination" => m.target = Some(v),
-                    "env" => m.env = Some(v),
-                    "from" => m.from = Some(v),
-                    _ => {}
-                }
-            }
-            m
-        })
-        .collect()
+    inst.mounts()
 }
 
 /// Whether the RUN has a mount of that type (`secret`, `ssh`).

@@ -106,22 +106,11 @@ impl Check for CopyWholeStageFs {
 
 /// A path made absolute against `base` with `.`, `..` and repeated `/` resolved.
 fn normalize(path: &str, base: &str) -> String {
-    let joined = if path.starts_with('/') {
-        path.to_string()
+    if path.starts_with('/') {
+        seguro_context::gopath::clean(path)
     } else {
-        format!("{base}/{path}")
-    };
-    let mut parts: Vec<&str> = Vec::new();
-    for part in joined.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
+        seguro_context::gopath::clean(&format!("/{base}/{path}"))
     }
-    format!("/{}", parts.join("/"))
 }
 
 #[cfg(test)]
