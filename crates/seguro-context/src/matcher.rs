@@ -390,16 +390,7 @@ impl Matcher {
     /// Like [`matches_or_parent_matches`](Self::matches_or_parent_matches) without the
     /// ancestor directories (patternmatcher's `MatchesExact`).
     pub fn matches_exact(&self, path: &str) -> Result<bool, PatternError> {
-        let mut matched = false;
-        for pat in &self.patterns {
-            if pat.exclusion != matched {
-                continue;
-            }
-            if pat.is_match(path)? {
-                matched = !pat.exclusion;
-            }
-        }
-        Ok(matched)
+        self.matches_using_parent_result(path, false)
     }
 
     /// patternmatcher's deprecated `MatchesUsingParentResult`: the walker passes whether
