@@ -230,4 +230,9 @@ pub struct EntryRef {
 pub struct MergedFs {
     /// Path → the entry that provides it (the topmost), sorted by path.
     pub paths: BTreeMap<String, EntryRef>,
+    /// Symlinks of the view: path → target as written (resolved by [`MergedFs::resolve`]).
+    pub symlinks: BTreeMap<String, String>,
+    /// Hardlinks of the view: path → the entry holding the data when the link was made
+    /// (`None`: dangling).
+    pub hardlinks: BTreeMap<String, Option<EntryRef>>,
 }

@@ -205,6 +205,7 @@ impl<'a> Checker<'a> {
             help: None,
             fix: None,
             related: Vec::new(),
+            location: None,
         });
         self.diagnostics.last_mut().expect("just pushed")
     }

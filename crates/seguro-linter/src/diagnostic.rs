@@ -100,6 +100,74 @@ pub struct Related {
     pub message: String,
 }
 
+/// A layer of a built image, as a [`Location`] names it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LayerRef {
+    /// Position in the image, 0 = bottom.
+    pub index: usize,
+    /// The layer's digest (`sha256:<hex>`, as stored).
+    pub digest: String,
+}
+
+/// Where a finding is when it is not in a text file: inside a built image (a layer, a
+/// path, a config field, a history step) or in a registry (a reference, a tag, a
+/// manifest). Findings with a location carry an empty [`Diagnostic::span`]; the
+/// diagnostic's file is the image or registry source as the user gave it.
+///
+/// Every part is optional; set those that apply (JSON omits the others).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// The layer the finding is in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layer: Option<LayerRef>,
+    /// A path in the image filesystem, absolute (`/etc/shadow`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// A field of the image config, manifest or index (`config.User`, `config.Env[2]`,
+    /// `manifest.annotations`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// An index into the config's `history`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<usize>,
+    /// A registry reference, tag or digest the finding is about (`ghcr.io/acme/app:1.2`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+}
+
+impl Location {
+    /// `layer 3 (sha256:0123456789ab) /etc/shadow`, `config.User`, `history[4]`: how
+    /// reports name the place, most specific last.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(r) = &self.reference {
+            parts.push(r.clone());
+        }
+        if let Some(l) = &self.layer {
+            let hex = l
+                .digest
+                .split_once(':')
+                .map_or(l.digest.as_str(), |(_, h)| h);
+            let short = hex.get(..12).unwrap_or(hex);
+            parts.push(if short.is_empty() {
+                format!("layer {}", l.index)
+            } else {
+                format!("layer {} (sha256:{short})", l.index)
+            });
+        }
+        if let Some(h) = self.history {
+            parts.push(format!("history[{h}]"));
+        }
+        if let Some(f) = &self.field {
+            parts.push(f.clone());
+        }
+        if let Some(p) = &self.path {
+            parts.push(p.clone());
+        }
+        parts.join(" ")
+    }
+}
+
 /// One finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -111,6 +179,9 @@ pub struct Diagnostic {
     pub help: Option<String>,
     pub fix: Option<Fix>,
     pub related: Vec<Related>,
+    /// Set for findings outside a text file (built images, registries); `None` for
+    /// Dockerfile and build-context findings, which [`Diagnostic::span`] places.
+    pub location: Option<Location>,
 }
 
 impl Diagnostic {

@@ -69,13 +69,13 @@ fn run(file: &str, src: &str, config: &Config, options: Options<'_>, keep: bool)
         severity: crate::diagnostic::Severity::Error,
         diagnostics: Vec::new(),
     };
-    for rule in registry::all() {
+    for &(rule, severity) in config.enabled_rules() {
         let meta = rule.meta();
-        if !config.is_enabled(meta, path) {
+        if !config.per_file.is_empty() && !config.is_enabled(meta, path) {
             continue;
         }
         cx.rule = meta;
-        cx.severity = config.severity_of(meta);
+        cx.severity = severity;
         rule.check(&mut cx);
     }
     let context = if keep { cx.build_context() } else { None };
@@ -116,6 +116,7 @@ fn run(file: &str, src: &str, config: &Config, options: Options<'_>, keep: bool)
                     help: Some("remove the stale suppression".into()),
                     fix: None,
                     related: Vec::new(),
+                    location: None,
                 });
             }
         }

@@ -54,13 +54,20 @@ impl RuleMeta {
 
     /// The fenced ```dockerfile blocks of a doc section, in order.
     pub fn doc_examples(&self, heading: &str) -> Vec<String> {
+        self.doc_blocks(heading, "dockerfile")
+    }
+
+    /// The fenced blocks of a doc section whose info string is `lang` (```text for the
+    /// image descriptions of image rules), in order.
+    pub fn doc_blocks(&self, heading: &str, lang: &str) -> Vec<String> {
         let Some(section) = self.doc_section(heading) else {
             return Vec::new();
         };
+        let fence = format!("```{lang}\n");
         let mut out = Vec::new();
         let mut rest = section.as_str();
-        while let Some(start) = rest.find("```dockerfile\n") {
-            let body = &rest[start + "```dockerfile\n".len()..];
+        while let Some(start) = rest.find(&fence) {
+            let body = &rest[start + fence.len()..];
             let Some(end) = body.find("```") else { break };
             out.push(body[..end].to_string());
             rest = &body[end + 3..];

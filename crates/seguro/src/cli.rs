@@ -34,6 +34,10 @@ pub enum Command {
     /// and what each COPY/ADD takes from it (exit 1 on findings at or above the failure
     /// threshold).
     Context(Box<ContextArgs>),
+    /// Check a built image: a `docker save` tarball, an OCI layout directory or an
+    /// oci-archive tarball (exit 0: nothing at or above the failure threshold, 1:
+    /// findings, 2: the image cannot be read, usage or configuration error).
+    Image(Box<ImageArgs>),
     /// List every rule.
     Rules {
         /// Output format.
@@ -44,6 +48,44 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         write_docs: Option<PathBuf>,
     },
+    /// Write a cosign-compatible key pair: P.key (encrypted with the password from
+    /// SEGURO_PASSWORD, else COSIGN_PASSWORD, else a prompt) and P.pub.
+    Keygen {
+        /// Write P.key and P.pub.
+        #[arg(long, value_name = "P", default_value = "cosign")]
+        output_key_prefix: PathBuf,
+        /// Overwrite existing key files.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Sign an image (an OCI layout `DIR`, `DIR:TAG`, `DIR@sha256:…`, or a registry
+    /// reference) with a cosign key; the signature is stored beside it as cosign does.
+    Sign {
+        /// The encrypted private key (cosign's or seguro's `.key`).
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+        /// The repository written into the payload (`critical.identity.docker-reference`;
+        /// default: the registry repository, or the layout entry's full reference).
+        #[arg(long, value_name = "REPOSITORY")]
+        sign_container_identity: Option<String>,
+        /// The image.
+        image: String,
+    },
+    /// Verify an image's cosign signature with a public key (exit 0: a valid signature by
+    /// that key covers the image; 1: no signature, bad signature, digest mismatch or other
+    /// key; 2: usage or I/O error).
+    Verify {
+        /// The public key (PEM).
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+        /// The image.
+        image: String,
+    },
+    /// Check an image where it is published: versioned tag, signature, OCI labels, who can
+    /// pull it, HTTPS, tag drift (rules SR001-SR006; exit 1 on findings of warning or
+    /// worse, 2 when the registry cannot be read). Credentials: SEGURO_REGISTRY_USERNAME and
+    /// SEGURO_REGISTRY_PASSWORD, else Docker's config.json and credential helpers.
+    PublishCheck(Box<PublishCheckArgs>),
 }
 
 /// `seguro rules` output.
@@ -206,4 +248,97 @@ pub struct ContextArgs {
     /// Ignore every configuration file.
     #[arg(long)]
     pub isolated: bool,
+}
+
+/// `seguro publish-check` output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PublishFormat {
+    Human,
+    Json,
+}
+
+/// Who should be able to pull a repository.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum VisibilityArg {
+    Private,
+    Public,
+}
+
+#[derive(Debug, Args)]
+pub struct PublishCheckArgs {
+    /// The published image (`ghcr.io/acme/app:v1.4.2`, `…@sha256:…`).
+    pub reference: String,
+    /// Verify the signature with this public key (PEM); without it, only the presence of
+    /// a signature tag is checked.
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+    /// Whether anonymous pulls must be refused (private) or must work (public).
+    #[arg(long, value_enum, value_name = "VISIBILITY")]
+    pub expect_visibility: Option<VisibilityArg>,
+    /// The digest the tag must still resolve to (`sha256:…`).
+    #[arg(long, value_name = "DIGEST")]
+    pub expect_digest: Option<String>,
+    /// Reach this registry (`HOST[:PORT]`) over plain HTTP; loopback registries always are.
+    #[arg(long, value_name = "HOST[:PORT]")]
+    pub insecure_registry: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, env = "SEGURO_FORMAT", default_value_t = PublishFormat::Human)]
+    pub format: PublishFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ImageArgs {
+    /// The image: a `docker save` tarball (gzip too), an OCI layout directory, an
+    /// oci-archive tarball, `-` for a tarball on standard input, or a registry reference
+    /// (`ghcr.io/acme/app:1.0`; credentials from the environment or
+    /// `~/.docker/config.json`).
+    #[arg(value_name = "IMAGE")]
+    pub image: String,
+
+    /// Output format.
+    #[arg(long, value_enum, env = "SEGURO_FORMAT", default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+
+    /// The platform to check in a multi-platform image (`os/arch[/variant]`, e.g.
+    /// `linux/arm64`); default: the only one, else linux/amd64.
+    #[arg(long, value_name = "PLATFORM")]
+    pub platform: Option<String>,
+    /// A registry reached over plain HTTP (`HOST[:PORT]`; loopback registries always
+    /// are). Only for registry references.
+    #[arg(long, value_name = "HOST[:PORT]")]
+    pub insecure_registry: Vec<String>,
+
+    /// Use this configuration file (seguro.toml or .hadolint.yaml); default: the one
+    /// found from the current directory upwards.
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every configuration file.
+    #[arg(long)]
+    pub isolated: bool,
+
+    /// Run only these rules (codes, names, prefixes like SI0, aliases like CIS-DI-0001).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Option<Vec<String>>,
+
+    /// Also run these rules, on top of the selection.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub extend_select: Vec<String>,
+
+    /// Do not run these rules.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+
+    /// Fail (exit 1) on findings of this severity or worse (default: warning; `off`:
+    /// never).
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<SeverityArg>,
+
+    /// Print the number of findings per rule instead of each finding.
+    #[arg(long)]
+    pub statistics: bool,
 }

@@ -138,6 +138,7 @@ mod tests {
                 }],
             )),
             related: Vec::new(),
+            location: None,
         }
     }
 

@@ -2,19 +2,40 @@
 
 mod context;
 mod dump;
+mod image;
+mod keygen;
 mod lint;
+mod publish_check;
 pub mod rules;
+mod sign;
+mod verify;
 
 use crate::cli::{Cli, Command};
 use std::process::ExitCode;
 
 /// Runs a parsed command line; `Err` is a usage or I/O problem (exit 2).
 pub fn run(cli: Cli) -> Result<ExitCode, String> {
+    // Registry rules (SR) are known to `seguro rule`, configs and reports.
+    seguro_registry::rules::register();
+    // Image rules (SI) too.
+    seguro_image::rules::register();
     match cli.command {
         Command::Lint(args) => lint::run(&args),
         Command::Dump { file, sexpr } => dump::run(&file, sexpr),
         Command::Context(args) => context::run(&args),
+        Command::Image(args) => image::run(&args),
         Command::Rule { rule } => rules::rule(&rule),
         Command::Rules { format, write_docs } => rules::rules(format, write_docs.as_deref()),
+        Command::Keygen {
+            output_key_prefix,
+            force,
+        } => keygen::run(&output_key_prefix, force),
+        Command::Sign {
+            key,
+            sign_container_identity,
+            image,
+        } => sign::run(&key, &image, sign_container_identity.as_deref()),
+        Command::Verify { key, image } => verify::run(&key, &image),
+        Command::PublishCheck(args) => publish_check::run(&args),
     }
 }

@@ -44,11 +44,23 @@ fn aliases(meta: &RuleMeta) -> String {
     }
 }
 
+/// How the examples of image rules (SI) are written, said once on their pages.
+const IMAGE_NOTATION: &str = "The examples describe an image, one line each: `config \
+    Field=value` (config fields), `history TEXT` and `layer TEXT` (history steps, the second \
+    adding a layer), then the layer's entries (`file PATH MODE \"content\"`, `dir`, `symlink`, \
+    `hardlink`, `delete` for a whiteout, `opaque`). `seguro image` reads real images: \
+    `docker save` tarballs, OCI layouts and oci-archives.\n\n";
+
 /// A rule's page: title, one line of metadata, then its documentation.
 pub fn page(meta: &RuleMeta) -> String {
+    let note = if meta.code.starts_with("SI") {
+        IMAGE_NOTATION
+    } else {
+        ""
+    };
     format!(
         "# {code} {name}\n\n**Code** `{code}` · **Name** `{name}` · **Default severity** {sev} · \
-         **Section** {section} · **Aliases** {aliases} · **Fixable** {fixable}\n\n{doc}\n",
+         **Section** {section} · **Aliases** {aliases} · **Fixable** {fixable}\n\n{note}{doc}\n",
         code = meta.code,
         name = meta.name,
         sev = meta.severity,
@@ -68,7 +80,7 @@ pub fn index() -> String {
          | code | name | default severity | section | fixable | aliases | summary |\n\
          |---|---|---|---|---|---|---|\n",
     );
-    for meta in registry::all().iter().map(|r| r.meta()) {
+    for meta in registry::metas() {
         let _ = writeln!(
             out,
             "| [{code}]({code}.md) | `{}` | {} | {} | {} | {} | {} |",
@@ -87,7 +99,7 @@ pub fn index() -> String {
 /// Every generated file: `(file name, contents)`.
 pub fn docs() -> Vec<(String, String)> {
     let mut out = vec![("README.md".to_string(), index())];
-    for meta in registry::all().iter().map(|r| r.meta()) {
+    for meta in registry::metas() {
         out.push((format!("{}.md", meta.code), page(meta)));
     }
     out
@@ -141,7 +153,7 @@ fn levenshtein(a: &str, b: &str) -> usize {
 /// `; did you mean …?` for an unknown rule key (empty when nothing is close).
 pub fn suggestion(key: &str) -> String {
     let mut best: Option<(usize, &RuleMeta, &str)> = None;
-    for meta in registry::all().iter().map(|r| r.meta()) {
+    for meta in registry::metas() {
         let names = [meta.code, meta.name]
             .into_iter()
             .chain(meta.aliases.iter().copied());
@@ -187,13 +199,13 @@ pub fn rules(format: ListFormat, write_to: Option<&Path>) -> Result<ExitCode, St
         {
             eprintln!(
                 "wrote {} rule pages and README.md to {}",
-                registry::all().len(),
+                registry::metas().len(),
                 dir.display()
             );
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let metas: Vec<&RuleMeta> = registry::all().iter().map(|r| r.meta()).collect();
+    let metas: Vec<&RuleMeta> = registry::metas();
     let text = match format {
         ListFormat::Json => {
             let mut s = serde_json::to_string_pretty(&metas).map_err(|e| e.to_string())?;

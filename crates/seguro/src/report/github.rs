@@ -25,12 +25,29 @@ pub fn render(report: &Report) -> String {
             Severity::Warning => "warning",
             _ => "notice",
         };
-        let r = file.range(d.span);
         let mut message = d.message.clone();
         if let Some(help) = &d.help {
             message.push_str("\nhelp: ");
             message.push_str(help);
         }
+        if let Some(at) = &d.location {
+            // No line in an image or a registry: a file-level annotation naming the place.
+            let place = at.describe();
+            let _ = writeln!(
+                out,
+                "::{command} file={},title={}::{}{}",
+                property(&file.name),
+                property(&format!("{} {}", d.code, d.name)),
+                if place.is_empty() {
+                    String::new()
+                } else {
+                    data(&format!("{place}: "))
+                },
+                data(&message),
+            );
+            continue;
+        }
+        let r = file.range(d.span);
         let _ = writeln!(
             out,
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",

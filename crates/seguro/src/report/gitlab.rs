@@ -63,7 +63,11 @@ pub fn render(report: &Report) -> String {
     let mut seen: Vec<String> = Vec::new();
     for (file, d) in report.diagnostics() {
         let r = file.range(d.span);
-        let content = file.line_text(r.line).trim();
+        // An image or registry finding has no line: its place stands in for the line text.
+        let place = d.location.as_ref().map(|at| at.describe());
+        let content = place
+            .as_deref()
+            .unwrap_or_else(|| file.line_text(r.line).trim());
         let base = fingerprint(&[&file.name, d.code, content]);
         // The same rule on two identical lines: number the repeats.
         let repeats = seen.iter().filter(|s| **s == base).count();
@@ -73,8 +77,13 @@ pub fn render(report: &Report) -> String {
         } else {
             fingerprint(&[&file.name, d.code, content, &repeats.to_string()])
         };
+        let at = place
+            .as_deref()
+            .filter(|p| !p.is_empty())
+            .map(|p| format!(" ({p})"))
+            .unwrap_or_default();
         issues.push(Issue {
-            description: format!("{} {}: {}", d.code, d.name, d.message),
+            description: format!("{} {}: {}{at}", d.code, d.name, d.message),
             check_name: d.code,
             fingerprint,
             severity: severity(d.severity),

@@ -1,8 +1,9 @@
 //! `--format human`: a code frame per finding (annotate-snippets), then a footer.
 
 use super::{FileResult, Report, mask_secrets};
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use seguro_dockerfile::Span;
+use seguro_linter::diagnostic::Location;
 use seguro_linter::{Applicability, Diagnostic, Severity};
 use std::fmt::Write;
 
@@ -62,7 +63,35 @@ fn frame(file: &FileResult, span: Span) -> (u32, String, std::ops::Range<usize>)
     (first, masked, a..b.max(a))
 }
 
+/// A finding in an image or a registry: the message, then one line naming the source and
+/// the place (`--> app.tar:layer 2 (sha256:0123456789ab) /etc/shadow`), no code frame.
+fn located<'a>(file: &'a FileResult, d: &'a Diagnostic, at: &Location) -> Group<'a> {
+    let place = at.describe();
+    let mut origin = Origin::path(file.name.as_str());
+    if !place.is_empty() {
+        origin = origin.section(place);
+    }
+    let mut group = level(d.severity)
+        .primary_title(d.message.as_str())
+        .id(d.code)
+        .element(origin);
+    for rel in &d.related {
+        let text = match &rel.file {
+            Some(other) => format!("{other}: {}", rel.message),
+            None => rel.message.clone(),
+        };
+        group = group.element(Level::NOTE.message(text));
+    }
+    if let Some(help) = &d.help {
+        group = group.element(Level::HELP.message(help.as_str()));
+    }
+    group
+}
+
 fn diagnostic<'a>(report: &Report, file: &'a FileResult, d: &'a Diagnostic) -> Group<'a> {
+    if let Some(at) = &d.location {
+        return located(file, d, at);
+    }
     let (first, source, range) = frame(file, d.span);
     let mut snippet = Snippet::source(source)
         .line_start(first as usize)
@@ -129,7 +158,12 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 fn footer(report: &Report) -> String {
     let mut out = String::new();
-    let files = plural(report.files.len(), "file", "files");
+    let noun = report.files.first().map_or("file", |f| f.noun);
+    let files = if report.files.iter().all(|f| f.noun == noun) {
+        plural(report.files.len(), noun, &format!("{noun}s"))
+    } else {
+        plural(report.files.len(), "input", "inputs")
+    };
     let total = report.diagnostics().count();
     if report.fix_mode && report.fixed() > 0 {
         let _ = writeln!(

@@ -2,6 +2,7 @@
 //! `diagnostics`, `summary`). Structs, not `json!`, so keys keep the contract's order.
 
 use super::{FileResult, Report};
+use seguro_linter::diagnostic::Location;
 use seguro_linter::{Applicability, Diagnostic, Severity, registry};
 use serde::Serialize;
 
@@ -30,7 +31,11 @@ struct Summary {
     fixed: usize,
 }
 
-/// One diagnostic, as the contract spells it.
+/// One diagnostic, as the contract spells it. A finding in a built image or a registry
+/// has no line: `line`, `column`, `end_line` and `end_column` are `null` and `location`
+/// says where it is (`{"layer": {"index": 2, "digest": "sha256:…"}, "path":
+/// "/etc/shadow"}`, `{"field": "config.User"}`, `{"history": 4, …}`); other findings
+/// have no `location` key.
 #[derive(Serialize)]
 pub struct Json<'a> {
     code: &'static str,
@@ -38,14 +43,16 @@ pub struct Json<'a> {
     severity: &'static str,
     message: &'a str,
     file: &'a str,
-    line: u32,
-    column: u32,
-    end_line: u32,
-    end_column: u32,
+    line: Option<u32>,
+    column: Option<u32>,
+    end_line: Option<u32>,
+    end_column: Option<u32>,
     aliases: &'static [&'static str],
     help: Option<&'a str>,
     fix: Option<JsonFix<'a>>,
     related: Vec<JsonRelated<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<&'a Location>,
 }
 
 #[derive(Serialize)]
@@ -156,20 +163,22 @@ pub fn diagnostic<'a>(file: &'a FileResult, d: &'a Diagnostic) -> Json<'a> {
             }
         })
         .collect();
+    let placed = d.location.is_none();
     Json {
         code: d.code,
         name: d.name,
         severity: d.severity.as_str(),
         message: &d.message,
         file: &file.name,
-        line: r.line,
-        column: r.column,
-        end_line: r.end_line,
-        end_column: r.end_column,
-        aliases: registry::find(d.code).map_or(&[][..], |m| m.aliases),
+        line: placed.then_some(r.line),
+        column: placed.then_some(r.column),
+        end_line: placed.then_some(r.end_line),
+        end_column: placed.then_some(r.end_column),
+        aliases: registry::by_code(d.code).map_or(&[][..], |m| m.aliases),
         help: d.help.as_deref(),
         fix,
         related,
+        location: d.location.as_ref(),
     }
 }
 

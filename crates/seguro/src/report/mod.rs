@@ -11,10 +11,13 @@ use crate::cli::Format;
 use seguro_dockerfile::{LineIndex, Span};
 use seguro_linter::{Applicability, Diagnostic, Severity};
 
-/// One linted file.
+/// One linted file (or one checked image: its findings carry a
+/// [`seguro_linter::diagnostic::Location`] and its `text` is empty).
 pub struct FileResult {
     /// The name shown in reports (as given or found, `/`-separated).
     pub name: String,
+    /// What the input is called in summaries (`file`, `image`).
+    pub noun: &'static str,
     /// The text the diagnostics point into (after fixes, with `--fix`).
     pub text: String,
     pub index: LineIndex,
@@ -30,6 +33,7 @@ impl FileResult {
         let index = LineIndex::new(&text);
         FileResult {
             name,
+            noun: "file",
             text,
             index,
             diagnostics,

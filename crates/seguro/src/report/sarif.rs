@@ -1,6 +1,7 @@
 //! `--format sarif`: SARIF 2.1.0 with every rule's documentation in `tool.driver.rules`.
 
 use super::{FileResult, Range, Report, security_severity};
+use seguro_linter::diagnostic::Location;
 use seguro_linter::{Diagnostic, RuleMeta, Severity, registry};
 use serde_json::{Value, json};
 
@@ -21,9 +22,14 @@ fn rule(meta: &RuleMeta) -> Value {
     let full = meta
         .doc_section("What it does")
         .unwrap_or_else(|| meta.summary.to_string());
+    let subject = match meta.code.get(..2) {
+        Some("SI") => "container-image",
+        Some("SR") => "registry",
+        _ => "dockerfile",
+    };
     let mut tags = vec![
         "security".to_string(),
-        "dockerfile".to_string(),
+        subject.to_string(),
         format!("section-{}", meta.section),
     ];
     tags.extend(meta.aliases.iter().map(|a| a.to_string()));
@@ -84,18 +90,52 @@ fn region(r: Range) -> Value {
     })
 }
 
+/// The place of an image or registry finding: the source as the artifact (no region)
+/// and a logical location naming the layer, path, field or history step; the structured
+/// location is also in the result's `properties.location`.
+fn located(file: &FileResult, at: &Location) -> Value {
+    let kind = if at.path.is_some() {
+        "resource"
+    } else if at.field.is_some() {
+        "property"
+    } else {
+        "object"
+    };
+    let name = at
+        .path
+        .clone()
+        .or_else(|| at.field.clone())
+        .or_else(|| at.reference.clone())
+        .unwrap_or_else(|| at.describe());
+    json!({
+        "physicalLocation": { "artifactLocation": artifact(&file.name) },
+        "logicalLocations": [{
+            "name": name,
+            "fullyQualifiedName": at.describe(),
+            "kind": kind,
+        }],
+    })
+}
+
 fn result(file: &FileResult, d: &Diagnostic, index: Option<usize>) -> Value {
-    let mut res = json!({
-        "ruleId": d.code,
-        "level": level(d.severity),
-        "message": { "text": d.message },
-        "locations": [{
+    let location = match &d.location {
+        Some(at) => located(file, at),
+        None => json!({
             "physicalLocation": {
                 "artifactLocation": artifact(&file.name),
                 "region": region(file.range(d.span)),
             }
-        }],
+        }),
+    };
+    let mut res = json!({
+        "ruleId": d.code,
+        "level": level(d.severity),
+        "message": { "text": d.message },
+        "locations": [location],
     });
+    if let Some(at) = &d.location {
+        res["properties"] = json!({ "location": at });
+    }
     if let Some(i) = index {
         res["ruleIndex"] = json!(i);
     }
@@ -141,7 +181,7 @@ fn result(file: &FileResult, d: &Diagnostic, index: Option<usize>) -> Value {
 }
 
 pub fn render(report: &Report) -> String {
-    let metas: Vec<&RuleMeta> = registry::all().iter().map(|r| r.meta()).collect();
+    let metas: Vec<&RuleMeta> = registry::metas();
     let rules: Vec<Value> = metas.iter().map(|m| rule(m)).collect();
     let results: Vec<Value> = report
         .diagnostics()

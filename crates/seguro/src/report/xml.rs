@@ -18,12 +18,16 @@ pub fn checkstyle(report: &Report) -> String {
                 Severity::Warning => "warning",
                 _ => "info",
             };
+            // An image or registry finding: line 1, no column, the place in the message.
+            let (column, place) = match &d.location {
+                Some(at) => (String::new(), format!("{}: ", at.describe())),
+                None => (format!(" column=\"{}\"", r.column), String::new()),
+            };
             let _ = writeln!(
                 out,
-                "    <error line=\"{}\" column=\"{}\" severity=\"{severity}\" message=\"{}\" source=\"seguro.{}\"/>",
+                "    <error line=\"{}\"{column} severity=\"{severity}\" message=\"{}\" source=\"seguro.{}\"/>",
                 r.line,
-                r.column,
-                esc(&format!("{} ({} {})", d.message, d.code, d.name)),
+                esc(&format!("{place}{} ({} {})", d.message, d.code, d.name)),
                 esc(d.code),
             );
         }
@@ -61,16 +65,25 @@ pub fn junit(report: &Report) -> String {
         }
         for d in &file.diagnostics {
             let r = file.range(d.span);
+            // An image or registry finding is placed by its location, not a line.
+            let (at, mut body) = match &d.location {
+                Some(loc) => (
+                    loc.describe(),
+                    format!("{}: {}: {}", file.name, loc.describe(), d.message),
+                ),
+                None => (
+                    format!("{}:{}", r.line, r.column),
+                    format!("{}:{}:{}: {}", file.name, r.line, r.column, d.message),
+                ),
+            };
             let _ = writeln!(
                 out,
-                "    <testcase name=\"{} {} at {}:{}\" classname=\"{name}\" file=\"{name}\" line=\"{}\">",
+                "    <testcase name=\"{} {} at {}\" classname=\"{name}\" file=\"{name}\" line=\"{}\">",
                 esc(d.code),
                 esc(d.name),
-                r.line,
-                r.column,
+                esc(&at),
                 r.line
             );
-            let mut body = format!("{}:{}:{}: {}", file.name, r.line, r.column, d.message);
             if let Some(help) = &d.help {
                 body.push_str("\nhelp: ");
                 body.push_str(help);
