@@ -3,7 +3,7 @@
 
 use crate::diagnostic::Severity;
 use crate::registry;
-use crate::rule::RuleMeta;
+use crate::rule::{Rule, RuleMeta};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -23,6 +23,26 @@ pub struct Config {
     pub label_schema: HashMap<String, String>,
     pub per_file: Vec<(globset::GlobMatcher, Vec<&'static str>)>,
     pub rule_options: HashMap<&'static str, toml::Table>,
+    /// [`Config::enabled_rules`], worked out once per configuration.
+    #[doc(hidden)]
+    pub enabled: EnabledCache,
+}
+
+/// The rules a configuration runs, computed on first use. A clone starts empty, so a
+/// cloned configuration can still be changed before it is used.
+#[derive(Default)]
+pub struct EnabledCache(std::sync::OnceLock<Vec<(&'static dyn Rule, Severity)>>);
+
+impl Clone for EnabledCache {
+    fn clone(&self) -> Self {
+        EnabledCache::default()
+    }
+}
+
+impl std::fmt::Debug for EnabledCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EnabledCache")
+    }
 }
 
 /// A configuration problem, with the file it is in.
@@ -38,17 +58,36 @@ impl std::fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 impl Config {
+    /// The Dockerfile rules this configuration runs (per-file ignores aside), with their
+    /// severities, in code order. Computed on first use; do not change the selection
+    /// afterwards.
+    pub fn enabled_rules(&self) -> &[(&'static dyn Rule, Severity)] {
+        self.enabled.0.get_or_init(|| {
+            registry::all()
+                .iter()
+                .filter(|r| self.enabled_anywhere(r.meta()))
+                .map(|r| (*r, self.severity_of(r.meta())))
+                .collect()
+        })
+    }
+
     /// Whether the rule runs on `file`.
     pub fn is_enabled(&self, meta: &RuleMeta, file: &Path) -> bool {
         let code = meta.code;
-        if self.ignore.contains(&code) {
-            return false;
-        }
         if self
             .per_file
             .iter()
             .any(|(glob, codes)| codes.contains(&code) && glob.is_match(file))
         {
+            return false;
+        }
+        self.enabled_anywhere(meta)
+    }
+
+    /// Whether the rule runs, per-file ignores aside.
+    fn enabled_anywhere(&self, meta: &RuleMeta) -> bool {
+        let code = meta.code;
+        if self.ignore.contains(&code) {
             return false;
         }
         let explicit = self.select.as_ref().is_some_and(|s| s.contains(&code))
@@ -60,7 +99,9 @@ impl Config {
     /// The severity findings of the rule get (an `off` default becomes `warning` when
     /// the rule is selected explicitly).
     pub fn severity_of(&self, meta: &RuleMeta) -> Severity {
-        if let Some(s) = self.severity.get(meta.code) {
+        if !self.severity.is_empty()
+            && let Some(s) = self.severity.get(meta.code)
+        {
             return *s;
         }
         match meta.severity {

@@ -80,7 +80,12 @@ impl Word {
 /// Last path component of `s`.
 #[must_use]
 pub fn basename(s: &str) -> &str {
-    s.rfind('/').map_or(s, |i| &s[i + 1..])
+    // A byte loop: rules ask for the program name of every command many times, and
+    // `rfind` goes through `memrchr`, whose set-up costs more than these short words.
+    s.as_bytes()
+        .iter()
+        .rposition(|&b| b == b'/')
+        .map_or(s, |i| &s[i + 1..])
 }
 
 /// Kind of a substitution found inside a word.

@@ -1,6 +1,5 @@
 //! Reading Dockerfiles: bytes from a file or stdin, decoded to text without losing data.
 
-use std::borrow::Cow;
 use std::io::Read;
 use std::path::Path;
 
@@ -27,9 +26,9 @@ pub fn read(path: &Path) -> Result<Source, String> {
     } else {
         path.display().to_string()
     };
-    let (text, lossy) = match String::from_utf8_lossy(&bytes) {
-        Cow::Borrowed(_) => (String::from_utf8(bytes).unwrap_or_default(), false),
-        Cow::Owned(s) => (s, true),
+    let (text, lossy) = match String::from_utf8(bytes) {
+        Ok(text) => (text, false),
+        Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
     };
     Ok(Source { name, text, lossy })
 }

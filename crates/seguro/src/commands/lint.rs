@@ -372,8 +372,15 @@ pub fn run(args: &LintArgs) -> Result<ExitCode, String> {
             .map_err(|e| format!("writing output: {e}"))?;
     } else if let Some(path) = &args.output_file {
         std::fs::write(path, text.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
-    } else {
+    } else if report.styled {
+        // Colours: anstream strips them when stdout is not a terminal or NO_COLOR is set.
         let mut out = anstream::stdout();
+        out.write_all(text.as_bytes())
+            .and_then(|()| out.flush())
+            .map_err(|e| format!("writing output: {e}"))?;
+    } else {
+        // Machine formats carry no styling: write them as they are.
+        let mut out = std::io::stdout().lock();
         out.write_all(text.as_bytes())
             .and_then(|()| out.flush())
             .map_err(|e| format!("writing output: {e}"))?;

@@ -1,6 +1,6 @@
 //! SG403: certificate verification switched off for a download, a package manager or git.
 
-use super::shared::{Setting, settings, unquote};
+use super::shared::{Mentions, Setting, mentions_of, settings, unquote};
 use crate::checker::Checker;
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Edit, Fix};
@@ -66,6 +66,10 @@ declare_rule! {
     }
 }
 
+/// Every word pattern of this rule mentions one of these.
+static TLS_WORDS: Mentions =
+    Mentions::new(|| mentions_of(&["trusted", "insecure", "ssl", "verify", "certificate"]));
+
 struct Finding {
     span: Span,
     message: String,
@@ -85,8 +89,10 @@ impl Check for TlsVerifyDisabled {
             }
         }
         for (inst, rs, script) in cx.run_scripts() {
+            // One scan of the instruction's text spares a scan of each of its words.
+            let mentions = TLS_WORDS.any(cx.src.get(inst.span.range()).unwrap_or_default());
             for c in script.commands() {
-                for (word, message, removable) in command_findings(c) {
+                for (word, message, removable) in command_findings(c, mentions) {
                     let span = rs.file_span(inst, word.span);
                     let fix = removable.then(|| removal_fix(cx.src, span, word)).flatten();
                     found.push(Finding { span, message, fix });
@@ -157,7 +163,7 @@ fn setting_disables(s: &Setting) -> Option<&'static str> {
 
 /// Words of a command that turn certificate checks off, with a message and whether
 /// removing the word is the fix.
-fn command_findings(c: &Command) -> Vec<(&Word, String, bool)> {
+fn command_findings(c: &Command, mentions: bool) -> Vec<(&Word, String, bool)> {
     let mut out = Vec::new();
     let program = c.program().unwrap_or("");
     let flag_word = |names: &[&str]| -> Option<&Word> {
@@ -202,6 +208,10 @@ fn command_findings(c: &Command) -> Vec<(&Word, String, bool)> {
     let words: Vec<&Word> = c.args.iter().collect();
     for (i, w) in words.iter().enumerate() {
         let t = w.text();
+        // Every pattern below mentions one of these; most words mention none.
+        if !mentions || !TLS_WORDS.any(t) {
+            continue;
+        }
         let lower = t.to_ascii_lowercase();
         let next = words.get(i + 1).map(|n| n.text().to_ascii_lowercase());
         let next_falsy = next
@@ -254,6 +264,8 @@ fn command_findings(c: &Command) -> Vec<(&Word, String, bool)> {
     }
     for r in &c.redirects {
         if let Some(body) = &r.heredoc
+            && mentions
+            && TLS_WORDS.any(&body.raw)
             && let Some(m) = config_text_disables(&body.raw.to_ascii_lowercase())
         {
             out.push((body, m.to_string(), false));
