@@ -350,7 +350,16 @@ impl<'a> Model<'a> {
     /// Expands a word with the variables in scope before instruction `i` (global ARGs
     /// before the first FROM). Errors (bad `${…}` syntax, `${X?msg}`) give `None`.
     pub fn expand(&self, word: &str, i: usize) -> Option<Expanded> {
-        let lexer = Lexer::new(self.dockerfile.escape);
+        // Without `$`, quotes or the escape character the lexer gives the word back as it
+        // is: most words, and the common case in rules that expand every argument.
+        let escape = self.dockerfile.escape;
+        if !word.contains(['$', '\'', '"', escape]) {
+            return Some(Expanded {
+                value: word.to_owned(),
+                unresolved: Vec::new(),
+            });
+        }
+        let lexer = Lexer::new(escape);
         let is_from = self.dockerfile.instructions.get(i).map(|x| x.kind) == Some(Kind::From);
         let env: &dyn Env = match (is_from, self.global_before.get(i).and_then(Option::as_ref)) {
             (true, _) => &self.global_state,

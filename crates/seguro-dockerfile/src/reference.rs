@@ -136,7 +136,7 @@ impl ImageRef {
                 name: Some(remote.to_owned()),
             });
         }
-        Self::parse_unnormalized(&format!("{domain}/{remainder}"))
+        Self::parse_unnormalized(&[domain, "/", remainder.as_str()].concat())
     }
 
     /// Parses a reference that must already be in full normalised form, like `ParseNamed`:
@@ -501,7 +501,7 @@ fn split_name(name: &str) -> Option<(&str, &str)> {
 /// Hub's domain and `library/` namespace where they are implied.
 fn split_docker_domain(s: &str) -> (&str, String) {
     let Some((first, rest)) = s.split_once('/') else {
-        return (DEFAULT_DOMAIN, format!("{OFFICIAL_REPO_PREFIX}{s}"));
+        return (DEFAULT_DOMAIN, [OFFICIAL_REPO_PREFIX, s].concat());
     };
     let (domain, remainder) = if first == LOCALHOST {
         (first, rest)
@@ -513,7 +513,7 @@ fn split_docker_domain(s: &str) -> (&str, String) {
         (DEFAULT_DOMAIN, s)
     };
     if domain == DEFAULT_DOMAIN && !remainder.contains('/') {
-        return (domain, format!("{OFFICIAL_REPO_PREFIX}{remainder}"));
+        return (domain, [OFFICIAL_REPO_PREFIX, remainder].concat());
     }
     (domain, remainder.to_owned())
 }

@@ -50,7 +50,13 @@ fn umoci_layout_and_skopeo_conversions_agree() {
         EntrySpec::file("usr/bin/su", "ELF-su").mode(0o4755),
         EntrySpec::hardlink("usr/bin/newgrp", "usr/bin/su").mode(0o4755),
         EntrySpec::symlink("bin", "usr/bin"),
-        EntrySpec::file("root/.npmrc", "//registry.npmjs.org/:_authToken=npm_x\n").mode(0o600),
+        // A (fake) npm token, deleted again by the second layer.
+        EntrySpec::file(
+            "root/.npmrc",
+            "//registry.npmjs.org/:_authToken=npm_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A\n",
+        )
+        .mode(0o600),
+        EntrySpec::file("usr/local/bin/helper", "ELF-helper").mode(0o4755),
     ])
     .unwrap();
     std::fs::write(dir.join("base.tar"), base).unwrap();
@@ -186,4 +192,37 @@ fn umoci_layout_and_skopeo_conversions_agree() {
             .all(|l| l.compression == Compression::Zstd)
     );
     assert_eq!(archive.manifest_digest, layout.manifest_digest);
+
+    // ... and so to the same findings, in the same layers and paths (digests differ:
+    // docker-archive layers are stored uncompressed).
+    let findings = |image: &Image| {
+        let mut out: Vec<(String, Option<usize>, Option<String>)> =
+            seguro_image::check::check(image, &seguro_linter::Config::default())
+                .into_iter()
+                .map(|d| {
+                    let at = d.location.unwrap_or_default();
+                    (d.code.to_string(), at.layer.map(|l| l.index), at.path)
+                })
+                .collect();
+        out.sort();
+        out
+    };
+    let expected = findings(&layout);
+    let has = |code: &str, path: &str| {
+        expected
+            .iter()
+            .any(|(c, _, p)| c == code && p.as_deref().is_some_and(|p| p.ends_with(path)))
+    };
+    // The token file whited out in the upper layer is still in the lower one; a setuid
+    // helper outside the stock allow-list is reported, su is not.
+    assert!(has("SI006", "root/.npmrc"), "{expected:?}");
+    assert!(has("SI007", "usr/local/bin/helper"), "{expected:?}");
+    assert!(!has("SI007", "usr/bin/su"), "{expected:?}");
+    for (name, other) in [
+        ("docker-archive", &docker),
+        ("oci-archive", &archive),
+        ("zstd", &zstd),
+    ] {
+        assert_eq!(findings(other), expected, "{name}");
+    }
 }

@@ -130,7 +130,10 @@ pub(crate) fn parse(args: &[Word], spec: &Spec) -> ParsedArgs {
         let mut k = 0;
         while k < chars.len() {
             let (pos, c) = chars[k];
-            let name = format!("-{c}");
+            // (not `format!`: this runs for every short flag of every command)
+            let mut name = String::with_capacity(1 + c.len_utf8());
+            name.push('-');
+            name.push(c);
             let next = pos + c.len_utf8();
             if next < t.len() && t.as_bytes()[next] == b'=' && k == 0 {
                 // apt's `-q=2`, `-o=Opt=v`

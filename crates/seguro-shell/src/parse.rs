@@ -211,11 +211,17 @@ impl Builder {
         // declarations: `export A=1 B=$(x)`
         let un = wrappers::unwrap(&words);
         let start = un.start;
-        let name = words.get(start).cloned();
-        let args: Vec<Word> = words
-            .get(start + 1..)
-            .map(<[Word]>::to_vec)
-            .unwrap_or_default();
+        // Move the words out (wrappers before `start` are described by `un`).
+        let args: Vec<Word> = if start < words.len() {
+            words.split_off(start + 1)
+        } else {
+            Vec::new()
+        };
+        let name = if start < words.len() {
+            words.pop()
+        } else {
+            None
+        };
         assignments.extend(un.env);
         if name
             .as_ref()
@@ -318,7 +324,7 @@ impl Builder {
                 {
                     last.user = su_user(&self.script.commands[id]);
                 }
-                let t = t.clone();
+                let t = t.text(text);
                 self.parse_text(&t, &c);
             }
         } else if un.shell_reads_stdin

@@ -111,10 +111,35 @@ pub(crate) struct Sub {
 pub(crate) struct Scanned {
     pub(crate) word: Word,
     pub(crate) subs: Vec<Sub>,
-    /// The word after quote removal, expansions kept verbatim (the text a nested shell sees
-    /// for `sh -c WORD`).
-    pub(crate) unquoted: Text,
+    /// How to build the word after quote removal, expansions kept verbatim (the text a
+    /// nested shell sees for `sh -c WORD`): see [`Unquoted::text`].
+    pub(crate) unquoted: Unquoted,
     pub(crate) has_arith: bool,
+}
+
+/// The unquoted form of a scanned word, built on demand: only `sh -c` script words need
+/// it, and its byte map costs more than the scan of the word.
+pub(crate) enum Unquoted {
+    /// Bytes `a..b` of the text, as they are.
+    Slice(usize, usize),
+    /// Pieces of the text (`local_range`, what the range stands for) up to `end`.
+    Pieces(Vec<(usize, usize, String)>, usize),
+}
+
+impl Unquoted {
+    /// The unquoted word as a text mapped back to the script.
+    pub(crate) fn text(&self, text: &Text) -> Text {
+        match self {
+            Unquoted::Slice(a, b) => text.slice(*a, *b),
+            Unquoted::Pieces(pieces, end) => {
+                let refs: Vec<(usize, usize, &str)> = pieces
+                    .iter()
+                    .map(|(x, y, t)| (*x, *y, t.as_str()))
+                    .collect();
+                text.derived(&refs, *end)
+            }
+        }
+    }
 }
 
 /// Analyses the word at `a..b` of `text`.
@@ -143,7 +168,7 @@ fn scan_at(text: &Text, a: usize, b: usize, depth: usize) -> Scanned {
                 quoted: false,
             },
             subs: Vec::new(),
-            unquoted: text.slice(a, b),
+            unquoted: Unquoted::Slice(a, b),
             has_arith: false,
         };
     }
@@ -282,12 +307,8 @@ fn scan_at(text: &Text, a: usize, b: usize, depth: usize) -> Scanned {
         }
     }
     flush(&mut pieces, s, lit_start, b);
-    let refs: Vec<(usize, usize, &str)> = pieces
-        .iter()
-        .map(|(x, y, t)| (*x, *y, t.as_str()))
-        .collect();
-    let unquoted = text.derived(&refs, b);
-    let value = (!dynamic).then(|| unquoted.s.clone());
+    let value = (!dynamic).then(|| pieces.iter().map(|(_, _, t)| t.as_str()).collect());
+    let unquoted = Unquoted::Pieces(pieces, b);
     Scanned {
         word: Word {
             raw: s.get(a..b).unwrap_or("").to_owned(),
@@ -528,8 +549,9 @@ mod tests {
     fn unquoted_text_maps_back() {
         let s = "\"apt-get install -y \\\"a b\\\"\"";
         let r = w(s);
-        assert_eq!(r.unquoted.s, "apt-get install -y \"a b\"");
-        let sp = r.unquoted.map_range(19, 20);
+        let unquoted = r.unquoted.text(&Text::root(s));
+        assert_eq!(unquoted.s, "apt-get install -y \"a b\"");
+        let sp = unquoted.map_range(19, 20);
         assert_eq!(sp.slice(s), "\\\"");
     }
 }

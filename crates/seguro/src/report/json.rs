@@ -2,6 +2,7 @@
 //! `diagnostics`, `summary`). Structs, not `json!`, so keys keep the contract's order.
 
 use super::{FileResult, Report};
+use rayon::prelude::*;
 use seguro_linter::diagnostic::Location;
 use seguro_linter::{Applicability, Diagnostic, Severity, registry};
 use serde::Serialize;
@@ -89,16 +90,43 @@ struct Stat {
 }
 
 pub fn render(report: &Report) -> String {
-    let out = Output {
+    // The diagnostics are rendered in parallel (this is the one part of a lint run that
+    // would otherwise run on one core), each as pretty JSON indented to its place, then
+    // put into the frame rendered with an empty list. JSON strings hold no raw newline,
+    // so indenting line by line is exact.
+    let all: Vec<(&FileResult, &Diagnostic)> = report.diagnostics().collect();
+    let items: Vec<String> = all
+        .par_iter()
+        .map(|(f, d)| {
+            let text = serde_json::to_string_pretty(&diagnostic(f, d)).unwrap_or_default();
+            let mut out = String::with_capacity(text.len() + text.len() / 8);
+            for (i, line) in text.lines().enumerate() {
+                if i > 0 {
+                    out.push('\n');
+                }
+                out.push_str("    ");
+                out.push_str(line);
+            }
+            out
+        })
+        .collect();
+    let frame = pretty(&frame(report));
+    if items.is_empty() {
+        return frame;
+    }
+    let list = format!("\"diagnostics\": [\n{}\n  ]", items.join(",\n"));
+    frame.replacen("\"diagnostics\": []", &list, 1)
+}
+
+/// The output object without its diagnostics.
+fn frame(report: &Report) -> Output<'_> {
+    Output {
         version: 1,
         tool: Tool {
             name: "seguro",
             version: env!("CARGO_PKG_VERSION"),
         },
-        diagnostics: report
-            .diagnostics()
-            .map(|(f, d)| diagnostic(f, d))
-            .collect(),
+        diagnostics: Vec::new(),
         summary: Summary {
             files: report.files.len(),
             errors: report.count(Severity::Error),
@@ -108,8 +136,7 @@ pub fn render(report: &Report) -> String {
             fixable: report.fixable(),
             fixed: report.fixed(),
         },
-    };
-    pretty(&out)
+    }
 }
 
 pub fn pretty(value: &impl Serialize) -> String {

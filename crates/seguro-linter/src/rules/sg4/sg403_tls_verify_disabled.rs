@@ -1,6 +1,6 @@
 //! SG403: certificate verification switched off for a download, a package manager or git.
 
-use super::shared::{Mentions, Setting, mentions_of, settings, unquote};
+use super::shared::{Mentions, Setting, settings, unquote};
 use crate::checker::Checker;
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Edit, Fix};
@@ -66,9 +66,17 @@ declare_rule! {
     }
 }
 
-/// Every word pattern of this rule mentions one of these.
-static TLS_WORDS: Mentions =
-    Mentions::new(|| mentions_of(&["trusted", "insecure", "ssl", "verify", "certificate"]));
+/// Every word pattern of this rule mentions one of these (not plain `ssl` or
+/// `certificate`, which `libssl-dev` and `ca-certificates` put in most RUNs).
+static TLS_WORDS: Mentions = Mentions::new(&[
+    "trusted",
+    "insecure",
+    "strict",
+    "verify",
+    "check_certificate",
+    "check-certificate",
+    "allowall",
+]);
 
 struct Finding {
     span: Span,

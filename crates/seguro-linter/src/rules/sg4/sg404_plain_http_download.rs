@@ -169,11 +169,9 @@ fn script_findings<'s>(
     expand: &dyn Fn(&str) -> String,
 ) -> Vec<(&'s Word, String)> {
     let mut out = Vec::new();
-    let checks = check_commands(script);
+    // The checks are looked for only when a plain URL is found: most downloads are HTTPS.
+    let mut checks: Option<Vec<_>> = None;
     for d in script.downloads() {
-        if verified(script, &d, &checks) {
-            continue;
-        }
         let Some(cmd) = script.command(d.command) else {
             continue;
         };
@@ -181,6 +179,11 @@ fn script_findings<'s>(
             let value = expand(&u.raw);
             if plain(&value)
                 && let Some(w) = word_in(cmd, u)
+                && !verified(
+                    script,
+                    &d,
+                    checks.get_or_insert_with(|| check_commands(script)),
+                )
             {
                 out.push((
                     w,

@@ -1,6 +1,6 @@
 //! SG406: package signature or checksum-database checks switched off.
 
-use super::shared::{Mentions, Setting, mentions_of, mounts, settings, unquote};
+use super::shared::{Mentions, Setting, mounts, settings, unquote};
 use crate::checker::Checker;
 use crate::declare_rule;
 use crate::rule::Check;
@@ -276,8 +276,7 @@ fn local_apt_source(lower: &str) -> bool {
 
 /// Text written into package configuration that turns checks off.
 /// Every configuration-text pattern of this rule mentions one of these.
-static SIGNATURE_WORDS: Mentions =
-    Mentions::new(|| mentions_of(&["trusted", "allow", "gpgcheck", "siglevel"]));
+static SIGNATURE_WORDS: Mentions = Mentions::new(&["trusted", "allow", "gpgcheck", "siglevel"]);
 
 fn config_text(text: &str) -> Option<&'static str> {
     // Every pattern below mentions one of these; most words mention none.

@@ -50,26 +50,24 @@ pub(crate) fn settings(cx: &Checker<'_>) -> Vec<Setting> {
     out
 }
 
-/// A case-insensitive prefilter: does `hay` mention any of a fixed set of words? Built once,
-/// shared by every file (aho-corasick's prefilters beat a byte loop per needle).
-pub(crate) struct Mentions(std::sync::LazyLock<aho_corasick::AhoCorasick>);
+/// A case-insensitive prefilter: does a text mention any of a fixed set of lower-case
+/// ASCII words? (One lower-casing copy, then the standard library's vectorised substring
+/// search; an ASCII-case-insensitive automaton was slower on instruction-sized texts.)
+pub(crate) struct Mentions(&'static [&'static str]);
 
 impl Mentions {
-    pub(crate) const fn new(build: fn() -> aho_corasick::AhoCorasick) -> Mentions {
-        Mentions(std::sync::LazyLock::new(build))
+    pub(crate) const fn new(words: &'static [&'static str]) -> Mentions {
+        Mentions(words)
     }
 
     pub(crate) fn any(&self, hay: &str) -> bool {
-        self.0.is_match(hay)
+        if hay.bytes().any(|b| b.is_ascii_uppercase()) {
+            let lower = hay.to_ascii_lowercase();
+            self.0.iter().any(|w| lower.contains(w))
+        } else {
+            self.0.iter().any(|w| hay.contains(w))
+        }
     }
-}
-
-/// An ASCII-case-insensitive automaton for `words` (for [`Mentions::new`]).
-pub(crate) fn mentions_of(words: &[&str]) -> aho_corasick::AhoCorasick {
-    aho_corasick::AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(words)
-        .expect("fixed patterns build")
 }
 
 /// Removes shell-style quotes and backslash escapes, leaving `$VAR` references as written.
