@@ -457,6 +457,21 @@ fn is_attestation(d: &Descriptor) -> bool {
         })
 }
 
+/// A cosign signature, attestation or SBOM stored beside the image under cosign's tag
+/// convention (`sha256-<hex>.sig`): not an image to inspect.
+fn is_cosign_artifact(names: &[String]) -> bool {
+    names.iter().any(|n| {
+        let tag = n.rsplit(':').next().unwrap_or(n);
+        tag.strip_prefix("sha256-")
+            .and_then(|rest| rest.split_once('.'))
+            .is_some_and(|(hex, kind)| {
+                hex.len() == 64
+                    && hex.bytes().all(|b| b.is_ascii_hexdigit())
+                    && matches!(kind, "sig" | "att" | "sbom")
+            })
+    })
+}
+
 fn names_of(d: &Descriptor) -> Vec<String> {
     let mut names = Vec::new();
     for key in [
@@ -504,7 +519,7 @@ fn select(source: &dyn BlobSource, root: &[u8], options: &Options) -> Result<Sel
         .collect();
     queue.reverse();
     while let Some((d, names, depth)) = queue.pop() {
-        if is_attestation(&d) {
+        if is_attestation(&d) || is_cosign_artifact(&names) {
             continue;
         }
         let mt = d.media_type.clone().unwrap_or_default();
@@ -912,4 +927,24 @@ fn read_docker_manifest(
     image.platform = Some(config_platform(&config));
     image.config = config;
     Ok(image)
+}
+
+#[cfg(test)]
+mod cosign_tests {
+    use super::is_cosign_artifact;
+
+    #[test]
+    fn cosign_tags_are_not_images() {
+        let hex = "da23cb1e96ae4cae9930d62c441955928f676590f3d935a9db7fc12c18285998";
+        for tag in ["sig", "att", "sbom"] {
+            assert!(is_cosign_artifact(&[format!("sha256-{hex}.{tag}")]));
+            assert!(is_cosign_artifact(&[format!(
+                "ghcr.io/a/b:sha256-{hex}.{tag}"
+            )]));
+        }
+        assert!(!is_cosign_artifact(&["1.0".to_string()]));
+        assert!(!is_cosign_artifact(&[format!("sha256-{hex}.txt")]));
+        assert!(!is_cosign_artifact(&["sha256-abc.sig".to_string()]));
+        assert!(!is_cosign_artifact(&[]));
+    }
 }

@@ -417,6 +417,20 @@ fn keygen_sign_verify_round_trip() {
         stdout(&output)
     );
     assert_exit(&verify(&tmp, &public2, &layout.arg()), 0);
+
+    // The signature stored in the layout is not taken for a second image.
+    let layout_dir = tmp.join("image");
+    let output = seguro(
+        tmp.path(),
+        &["image", "--format", "json", layout_dir.to_str().unwrap()],
+        None,
+    );
+    assert!(
+        !stderr(&output).contains("images"),
+        "seguro image warns about the signature: {}",
+        stderr(&output)
+    );
+    assert!(matches!(code(&output), 0 | 1), "{}", stderr(&output));
 }
 
 #[test]
