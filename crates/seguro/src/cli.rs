@@ -68,6 +68,10 @@ pub enum Command {
         /// default: the registry repository, or the layout entry's full reference).
         #[arg(long, value_name = "REPOSITORY")]
         sign_container_identity: Option<String>,
+        /// A registry reached over plain HTTP (`HOST[:PORT]`; loopback registries always
+        /// are). Only for registry references.
+        #[arg(long, value_name = "HOST[:PORT]")]
+        insecure_registry: Vec<String>,
         /// The image.
         image: String,
     },
@@ -78,6 +82,10 @@ pub enum Command {
         /// The public key (PEM).
         #[arg(long, value_name = "FILE")]
         key: PathBuf,
+        /// A registry reached over plain HTTP (`HOST[:PORT]`; loopback registries always
+        /// are). Only for registry references.
+        #[arg(long, value_name = "HOST[:PORT]")]
+        insecure_registry: Vec<String>,
         /// The image.
         image: String,
     },
@@ -250,13 +258,6 @@ pub struct ContextArgs {
     pub isolated: bool,
 }
 
-/// `seguro publish-check` output.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum PublishFormat {
-    Human,
-    Json,
-}
-
 /// Who should be able to pull a repository.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum VisibilityArg {
@@ -282,8 +283,8 @@ pub struct PublishCheckArgs {
     #[arg(long, value_name = "HOST[:PORT]")]
     pub insecure_registry: Vec<String>,
     /// Output format.
-    #[arg(long, value_enum, env = "SEGURO_FORMAT", default_value_t = PublishFormat::Human)]
-    pub format: PublishFormat,
+    #[arg(long, value_enum, env = "SEGURO_FORMAT", default_value_t = Format::Human)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]

@@ -314,3 +314,38 @@ fn image_reads_a_registry_reference() {
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("9.9.9"), "{}", stderr(&out));
 }
+
+#[test]
+fn publish_check_speaks_every_report_format() {
+    let Some(registry) = Registry::start(Auth::Open) else {
+        return;
+    };
+    let reference = registry.reference("acme/fmt:latest");
+    let mut client = seguro_registry::Client::for_reference(&reference, &options(None))
+        .unwrap()
+        .0;
+    push(&mut client, "latest", &labelled("1.0.0", "fmt"));
+    // SARIF through the shared renderer (and from SEGURO_FORMAT, as CI sets it for lint).
+    let out = seguro(
+        &["publish-check", &reference],
+        &[("SEGURO_FORMAT", "sarif")],
+    );
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let rules: Vec<&str> = results
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"SR001"), "{rules:?}");
+    assert!(rules.contains(&"SR002"), "{rules:?}");
+    // GitHub annotations name the rule and the reference.
+    let out = seguro(&["publish-check", "--format", "github", &reference], &[]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("::error") && l.contains("SR002")),
+        "{text}"
+    );
+}

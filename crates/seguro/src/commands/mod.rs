@@ -33,9 +33,19 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Sign {
             key,
             sign_container_identity,
+            insecure_registry,
             image,
-        } => sign::run(&key, &image, sign_container_identity.as_deref()),
-        Command::Verify { key, image } => verify::run(&key, &image),
+        } => sign::run(
+            &key,
+            &image,
+            sign_container_identity.as_deref(),
+            &insecure_registry,
+        ),
+        Command::Verify {
+            key,
+            insecure_registry,
+            image,
+        } => verify::run(&key, &image, &insecure_registry),
         Command::PublishCheck(args) => publish_check::run(&args),
     }
 }

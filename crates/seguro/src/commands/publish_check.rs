@@ -3,7 +3,8 @@
 //! seguro-registry; exit 1 on findings of warning or worse, 2 when the registry cannot be
 //! read.
 
-use crate::cli::{PublishCheckArgs, PublishFormat, VisibilityArg};
+use crate::cli::{Format, PublishCheckArgs, VisibilityArg};
+use crate::report::{FileResult, Report};
 use seguro_linter::{Diagnostic, Severity};
 use seguro_registry::publish::{self, Expectations, Facts, Signature, Visibility};
 use seguro_registry::{AnonymousPull, Options};
@@ -34,8 +35,22 @@ pub fn run(args: &PublishCheckArgs) -> Result<ExitCode, String> {
     let mut diagnostics = publish::check(&facts);
     diagnostics.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.code.cmp(b.code)));
     let text = match args.format {
-        PublishFormat::Human => human(&facts, &diagnostics),
-        PublishFormat::Json => json(&facts, &diagnostics)?,
+        Format::Human => human(&facts, &diagnostics),
+        Format::Json => json(&facts, &diagnostics)?,
+        // The other machine formats go through the renderers `lint` and `image` use.
+        other => {
+            let mut result =
+                FileResult::new(args.reference.clone(), String::new(), diagnostics.clone());
+            result.noun = "image";
+            let report = Report {
+                files: vec![result],
+                unsafe_fixes: false,
+                fix_mode: false,
+                statistics: false,
+                styled: false,
+            };
+            report.render(other)
+        }
     };
     std::io::stdout()
         .lock()

@@ -6,8 +6,13 @@ use seguro_sign::{OciLayout, PrivateKey, SignatureStore};
 use std::path::Path;
 use std::process::ExitCode;
 
-pub fn run(key: &Path, image: &str, identity: Option<&str>) -> Result<ExitCode, String> {
-    let mut store = open_store(image)?;
+pub fn run(
+    key: &Path,
+    image: &str,
+    identity: Option<&str>,
+    insecure_registries: &[String],
+) -> Result<ExitCode, String> {
+    let mut store = open_store(image, insecure_registries)?;
     let password = keygen::password(false)?;
     let key = PrivateKey::from_file(key, &password)?;
     let outcome = seguro_sign::sign(store.as_mut(), &key, identity).map_err(|e| e.to_string())?;
@@ -34,7 +39,10 @@ pub fn run(key: &Path, image: &str, identity: Option<&str>) -> Result<ExitCode, 
 
 /// The signature store for IMAGE: an OCI layout when IMAGE names one (`DIR`, `DIR:TAG`,
 /// `DIR@sha256:…`), else a registry.
-pub(crate) fn open_store(image: &str) -> Result<Box<dyn SignatureStore>, String> {
+pub(crate) fn open_store(
+    image: &str,
+    insecure_registries: &[String],
+) -> Result<Box<dyn SignatureStore>, String> {
     if let Some((dir, selector)) = seguro_sign::parse_layout_ref(image) {
         let layout = OciLayout::open(&dir, &selector).map_err(|e| e.to_string())?;
         return Ok(Box::new(layout));
@@ -46,12 +54,19 @@ pub(crate) fn open_store(image: &str) -> Result<Box<dyn SignatureStore>, String>
     if image.starts_with('/') || image.starts_with("./") || image.starts_with("../") {
         return Err(format!("{image}: no such OCI image layout directory"));
     }
-    registry_store(image)
+    registry_store(image, insecure_registries)
 }
 
 /// A registry reference: seguro-registry's store (signatures under `sha256-<hex>.sig`).
-fn registry_store(image: &str) -> Result<Box<dyn SignatureStore>, String> {
-    let store = seguro_registry::signature_store(image, &seguro_registry::Options::default())
-        .map_err(|e| format!("{image}: {e}"))?;
+fn registry_store(
+    image: &str,
+    insecure_registries: &[String],
+) -> Result<Box<dyn SignatureStore>, String> {
+    let options = seguro_registry::Options {
+        insecure_registries: insecure_registries.to_vec(),
+        ..seguro_registry::Options::default()
+    };
+    let store =
+        seguro_registry::signature_store(image, &options).map_err(|e| format!("{image}: {e}"))?;
     Ok(Box::new(store))
 }

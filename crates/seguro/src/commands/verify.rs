@@ -6,9 +6,13 @@ use seguro_sign::{PublicKey, Verdict};
 use std::path::Path;
 use std::process::ExitCode;
 
-pub fn run(key_path: &Path, image: &str) -> Result<ExitCode, String> {
+pub fn run(
+    key_path: &Path,
+    image: &str,
+    insecure_registries: &[String],
+) -> Result<ExitCode, String> {
     let key = PublicKey::from_file(key_path)?;
-    let mut store = open_store(image)?;
+    let mut store = open_store(image, insecure_registries)?;
     match seguro_sign::verify(store.as_mut(), &key).map_err(|e| e.to_string())? {
         Verdict::Valid {
             image_digest,
