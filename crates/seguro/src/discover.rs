@@ -40,12 +40,13 @@ pub fn inputs(paths: &[PathBuf]) -> (Vec<Input>, Vec<String>) {
     for path in paths {
         if path.as_os_str() == "-" {
             stdin = true;
-        } else if path.is_dir() {
-            walk(path, &mut files, &mut errors);
-        } else if path.exists() {
-            files.push(path.clone());
-        } else {
-            errors.push(format!("{}: no such file or directory", path.display()));
+            continue;
+        }
+        // One `stat` per path (`is_dir` then `exists` made two, on the serial path).
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => walk(path, &mut files, &mut errors),
+            Ok(_) => files.push(path.clone()),
+            Err(_) => errors.push(format!("{}: no such file or directory", path.display())),
         }
     }
     files.sort();

@@ -111,11 +111,28 @@ pub fn render(report: &Report) -> String {
         })
         .collect();
     let frame = pretty(&frame(report));
-    if items.is_empty() {
+    let marker = "\"diagnostics\": [";
+    let Some(at) = frame
+        .find(marker)
+        .map(|i| i + marker.len())
+        .filter(|_| !items.is_empty())
+    else {
         return frame;
+    };
+    // One allocation of the final size (a megabyte of findings is common in CI).
+    let size = frame.len() + items.iter().map(|i| i.len() + 2).sum::<usize>() + 4;
+    let mut out = String::with_capacity(size);
+    out.push_str(&frame[..at]);
+    out.push('\n');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(",\n");
+        }
+        out.push_str(item);
     }
-    let list = format!("\"diagnostics\": [\n{}\n  ]", items.join(",\n"));
-    frame.replacen("\"diagnostics\": []", &list, 1)
+    out.push_str("\n  ");
+    out.push_str(&frame[at..]);
+    out
 }
 
 /// The output object without its diagnostics.

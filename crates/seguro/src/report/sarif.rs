@@ -1,6 +1,7 @@
 //! `--format sarif`: SARIF 2.1.0 with every rule's documentation in `tool.driver.rules`.
 
 use super::{FileResult, Range, Report, security_severity};
+use rayon::prelude::*;
 use seguro_linter::diagnostic::Location;
 use seguro_linter::{Diagnostic, RuleMeta, Severity, registry};
 use serde_json::{Value, json};
@@ -181,11 +182,13 @@ fn result(file: &FileResult, d: &Diagnostic, index: Option<usize>) -> Value {
 }
 
 pub fn render(report: &Report) -> String {
+    // Rules and results are built on every core: the JSON trees are the cost of SARIF.
     let metas: Vec<&RuleMeta> = registry::metas();
-    let rules: Vec<Value> = metas.iter().map(|m| rule(m)).collect();
-    let results: Vec<Value> = report
-        .diagnostics()
-        .map(|(f, d)| result(f, d, metas.iter().position(|m| m.code == d.code)))
+    let rules: Vec<Value> = metas.par_iter().map(|m| rule(m)).collect();
+    let all: Vec<(&FileResult, &Diagnostic)> = report.diagnostics().collect();
+    let results: Vec<Value> = all
+        .par_iter()
+        .map(|(f, d)| result(f, d, metas.binary_search_by(|m| m.code.cmp(d.code)).ok()))
         .collect();
     let root = std::env::current_dir()
         .ok()
