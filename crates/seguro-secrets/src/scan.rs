@@ -78,9 +78,11 @@ const ANCHORS: &[(&str, Anchor)] = &[
     ("login", Anchor::Login),
 ];
 
+/// The anchors, matched case-sensitively on an ASCII-lower-cased copy of the text (same
+/// byte offsets): a case-sensitive automaton can use aho-corasick's vectorised prefilter,
+/// an ASCII-case-insensitive one cannot, and Dockerfiles are full of `key`, `auth`, `://`.
 static AUTOMATON: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasick::builder()
-        .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostFirst)
         .kind(Some(AhoCorasickKind::DFA))
         .build(ANCHORS.iter().map(|(p, _)| p))
@@ -147,9 +149,10 @@ pub fn scan(text: &str) -> Vec<Finding> {
         cmd_args_until: 0,
     };
     let n = text.len();
+    let lower = text.to_ascii_lowercase();
     let mut pos = 0;
     while pos < n {
-        let Some(m) = AUTOMATON.find(Input::new(text).span(pos..n)) else {
+        let Some(m) = AUTOMATON.find(Input::new(&lower).span(pos..n)) else {
             break;
         };
         let (s, e) = (m.start(), m.end());
