@@ -38,7 +38,7 @@ declare_image_rule! {
     /// re-add it with the orchestrator's probe) when converting.
     ///
     /// ## Aliases
-    /// CIS-DI-0006
+    /// CIS-DI-0006, healthcheck-missing
     ///
     /// ## References
     /// CIS Docker Benchmark 4.6; chapter 3.1.9.
@@ -47,7 +47,7 @@ declare_image_rule! {
         name: "image-healthcheck-missing",
         severity: Warning,
         section: "3.1.9",
-        aliases: ["CIS-DI-0006"],
+        aliases: ["CIS-DI-0006", "healthcheck-missing"],
         fixable: None,
     }
 }

@@ -46,7 +46,7 @@ declare_image_rule! {
     /// use a cache mount.
     ///
     /// ## Aliases
-    /// DKL-DI-0005, DKL-DI-0004
+    /// DKL-DI-0005, DKL-DI-0004, package-cache-left
     ///
     /// ## References
     /// Chapter 3.1.1.
@@ -55,7 +55,7 @@ declare_image_rule! {
         name: "image-package-cache-left",
         severity: Info,
         section: "3.1.1",
-        aliases: ["DKL-DI-0005", "DKL-DI-0004"],
+        aliases: ["DKL-DI-0005", "DKL-DI-0004", "package-cache-left"],
         fixable: None,
     }
 }

@@ -39,7 +39,7 @@ declare_image_rule! {
     /// None: `chown` the paths to the runtime user and drop the `o+w` bit.
     ///
     /// ## Aliases
-    /// None.
+    /// world-writable
     ///
     /// ## References
     /// CWE-732; chapter 3.1.2.
@@ -48,7 +48,7 @@ declare_image_rule! {
         name: "image-world-writable",
         severity: Warning,
         section: "3.1.2",
-        aliases: [],
+        aliases: ["world-writable"],
         fixable: None,
     }
 }

@@ -41,7 +41,7 @@ declare_image_rule! {
     /// a small static probe can be copied in), or install the tool.
     ///
     /// ## Aliases
-    /// None.
+    /// healthcheck-tool-missing
     ///
     /// ## References
     /// Chapter 3.1.9.
@@ -50,7 +50,7 @@ declare_image_rule! {
         name: "image-healthcheck-tool-missing",
         severity: Warning,
         section: "3.1.9",
-        aliases: [],
+        aliases: ["healthcheck-tool-missing"],
         fixable: None,
     }
 }
