@@ -99,6 +99,29 @@ pub trait Rule: Sync + Send {
 macro_rules! declare_rule {
     (
         $(#[doc = $doc:literal])*
+        pub struct $ty:ident { $($fields:tt)* }
+    ) => {
+        $crate::declare_rule_meta! { $(#[doc = $doc])* pub struct $ty { $($fields)* } }
+
+        impl $crate::rule::Rule for $ty {
+            fn meta(&self) -> &'static $crate::rule::RuleMeta {
+                static META: $crate::rule::RuleMeta = $ty::META;
+                &META
+            }
+            fn check(&self, cx: &mut $crate::checker::Checker<'_>) {
+                <$ty as $crate::rule::Check>::run(self, cx)
+            }
+        }
+    };
+}
+
+/// The part of a rule declaration every family shares (Dockerfile `SG`, image `SI`,
+/// registry `SR`): a unit struct with a `META` constant built from the fields, the doc
+/// comment being the documentation. Each family's macro adds its check trait on top.
+#[macro_export]
+macro_rules! declare_rule_meta {
+    (
+        $(#[doc = $doc:literal])*
         pub struct $ty:ident {
             code: $code:literal,
             name: $name:literal,
@@ -123,16 +146,6 @@ macro_rules! declare_rule {
                 summary: $crate::rule::first_paragraph_line(concat!($($doc, "\n"),*)),
                 doc: concat!($($doc, "\n"),*),
             };
-        }
-
-        impl $crate::rule::Rule for $ty {
-            fn meta(&self) -> &'static $crate::rule::RuleMeta {
-                static META: $crate::rule::RuleMeta = $ty::META;
-                &META
-            }
-            fn check(&self, cx: &mut $crate::checker::Checker<'_>) {
-                <$ty as $crate::rule::Check>::run(self, cx)
-            }
         }
     };
 }

@@ -17,31 +17,9 @@ use seguro_linter::RuleMeta;
 macro_rules! declare_image_rule {
     (
         $(#[doc = $doc:literal])*
-        pub struct $ty:ident {
-            code: $code:literal,
-            name: $name:literal,
-            severity: $sev:ident,
-            section: $section:literal,
-            aliases: [$($alias:literal),* $(,)?],
-            fixable: $fix:ident $(,)?
-        }
+        pub struct $ty:ident { $($fields:tt)* }
     ) => {
-        $(#[doc = $doc])*
-        #[derive(Debug, Default, Clone, Copy)]
-        pub struct $ty;
-
-        impl $ty {
-            pub const META: seguro_linter::RuleMeta = seguro_linter::RuleMeta {
-                code: $code,
-                name: $name,
-                severity: seguro_linter::Severity::$sev,
-                section: $section,
-                aliases: &[$($alias),*],
-                fixable: seguro_linter::rule::Fixable::$fix,
-                summary: seguro_linter::rule::first_paragraph_line(concat!($($doc, "\n"),*)),
-                doc: concat!($($doc, "\n"),*),
-            };
-        }
+        seguro_linter::declare_rule_meta! { $(#[doc = $doc])* pub struct $ty { $($fields)* } }
 
         impl $crate::rules::ImageRule for $ty {
             fn meta(&self) -> &'static seguro_linter::RuleMeta {
