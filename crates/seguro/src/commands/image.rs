@@ -1,28 +1,12 @@
 //! `seguro image IMAGE`: read a built image (docker save, OCI layout, oci-archive), run
 //! the image rules (SI), report in the chosen format, exit 0/1/2.
 
-use crate::cli::{Format, ImageArgs, SeverityArg};
+use crate::cli::{Format, ImageArgs};
 use crate::report::{FileResult, Report};
-use seguro_linter::{Config, Severity, registry};
+use seguro_linter::Config;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
-
-/// Rule codes named by command-line selectors; an unknown one is a usage error.
-fn codes(selectors: &[String]) -> Result<Vec<&'static str>, String> {
-    let mut out = Vec::new();
-    for sel in selectors.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
-        let found = registry::resolve(sel);
-        if found.is_empty() {
-            return Err(format!(
-                "unknown rule `{sel}`{}",
-                super::rules::suggestion(sel)
-            ));
-        }
-        out.extend(found.iter().map(|m| m.code));
-    }
-    Ok(out)
-}
 
 /// The configuration: `--isolated`, `--config FILE`, else the one found from the current
 /// directory; then the command line's selection and threshold over it (as in `lint`).
@@ -37,26 +21,13 @@ fn config(args: &ImageArgs) -> Result<Config, String> {
             .map_err(|e| format!("configuration: {e}"))?
             .unwrap_or_default()
     };
-    if let Some(select) = &args.select {
-        let select = codes(select)?;
-        cfg.ignore.retain(|c| !select.contains(c));
-        cfg.extend_select.clear();
-        cfg.select = Some(select);
-    }
-    for code in codes(&args.extend_select)? {
-        cfg.extend_select.push(code);
-        cfg.ignore.retain(|c| *c != code);
-    }
-    cfg.ignore.extend(codes(&args.ignore)?);
-    if let Some(f) = args.fail_on {
-        cfg.fail_on = Some(match f {
-            SeverityArg::Error => Severity::Error,
-            SeverityArg::Warning => Severity::Warning,
-            SeverityArg::Info => Severity::Info,
-            SeverityArg::Style => Severity::Style,
-            SeverityArg::Off => Severity::Off,
-        });
-    }
+    super::lint::Overrides::from_selection(
+        args.select.as_deref(),
+        &args.extend_select,
+        &args.ignore,
+        args.fail_on,
+    )?
+    .apply(&mut cfg);
     Ok(cfg)
 }
 

@@ -13,9 +13,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-/// Rule selection and threshold given on the command line, applied over each config.
+/// Rule selection and threshold given on the command line, applied over each config
+/// (`lint` and `image` alike).
 #[derive(Default)]
-struct Overrides {
+pub(super) struct Overrides {
     select: Option<Vec<&'static str>>,
     extend_select: Vec<&'static str>,
     ignore: Vec<&'static str>,
@@ -24,16 +25,33 @@ struct Overrides {
 
 impl Overrides {
     fn from_args(args: &LintArgs) -> Result<Overrides, String> {
-        let mut extend_select = codes(&args.extend_select)?;
+        let mut o = Overrides::from_selection(
+            args.select.as_deref(),
+            &args.extend_select,
+            &args.ignore,
+            args.fail_on,
+        )?;
         if args.report_unused_pragmas {
             // The engine's `unused-pragma` rule (SG005) runs only when selected.
-            extend_select.extend(registry::resolve("unused-pragma").iter().map(|m| m.code));
+            o.extend_select
+                .extend(registry::resolve("unused-pragma").iter().map(|m| m.code));
         }
+        Ok(o)
+    }
+
+    /// `--select`, `--extend-select`, `--ignore` and `--fail-on` as given; an unknown
+    /// rule is a usage error.
+    pub(super) fn from_selection(
+        select: Option<&[String]>,
+        extend_select: &[String],
+        ignore: &[String],
+        fail_on: Option<SeverityArg>,
+    ) -> Result<Overrides, String> {
         Ok(Overrides {
-            select: args.select.as_deref().map(codes).transpose()?,
-            extend_select,
-            ignore: codes(&args.ignore)?,
-            fail_on: args.fail_on.map(|s| match s {
+            select: select.map(codes).transpose()?,
+            extend_select: codes(extend_select)?,
+            ignore: codes(ignore)?,
+            fail_on: fail_on.map(|s| match s {
                 SeverityArg::Error => Severity::Error,
                 SeverityArg::Warning => Severity::Warning,
                 SeverityArg::Info => Severity::Info,
@@ -45,7 +63,7 @@ impl Overrides {
 
     /// The command line wins: `--select` replaces the config's selection (and un-ignores
     /// what it names), `--extend-select` adds, `--ignore` removes.
-    fn apply(&self, cfg: &mut Config) {
+    pub(super) fn apply(&self, cfg: &mut Config) {
         if let Some(select) = &self.select {
             cfg.select = Some(select.clone());
             cfg.extend_select.clear();
