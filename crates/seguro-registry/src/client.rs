@@ -193,6 +193,26 @@ pub(crate) struct Request<'a> {
     pub body: Option<&'a [u8]>,
 }
 
+impl Request<'_> {
+    /// A plain `GET` (no extra headers, no body).
+    pub(crate) fn get(url: String) -> Self {
+        Request {
+            method: "GET",
+            url,
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    /// A plain `HEAD`.
+    pub(crate) fn head(url: String) -> Self {
+        Request {
+            method: "HEAD",
+            ..Request::get(url)
+        }
+    }
+}
+
 /// A client for one repository of one registry.
 pub struct Client {
     agent: ureq::Agent,
@@ -263,12 +283,7 @@ impl Client {
     /// `GET /v2/` without credentials.
     pub fn ping(&mut self) -> Result<Ping, Error> {
         let url = format!("{}/v2/", self.endpoint.base_url());
-        let mut response = self.raw(&Request {
-            method: "GET",
-            url: url.clone(),
-            headers: Vec::new(),
-            body: None,
-        })?;
+        let mut response = self.raw(&Request::get(url.clone()))?;
         match response.status().as_u16() {
             200 => Ok(Ping::Open),
             401 => Ok(Ping::AuthRequired(challenges(&response))),
@@ -363,15 +378,7 @@ impl Client {
         digest::check_sha256(digest)?;
         let url = self.url(&format!("blobs/{digest}"));
         let what = format!("blob {digest} of {}", self.display_name());
-        let mut response = self.send(
-            &Request {
-                method: "GET",
-                url: url.clone(),
-                headers: Vec::new(),
-                body: None,
-            },
-            Access::Pull,
-        )?;
+        let mut response = self.send(&Request::get(url.clone()), Access::Pull)?;
         if response.status().as_u16() != 200 {
             return Err(self.error_for("GET", &url, &what, &mut response));
         }
@@ -415,15 +422,7 @@ impl Client {
         digest::check_sha256(digest)?;
         let url = self.url(&format!("blobs/{digest}"));
         let what = format!("blob {digest} of {}", self.display_name());
-        let mut response = self.send(
-            &Request {
-                method: "HEAD",
-                url: url.clone(),
-                headers: Vec::new(),
-                body: None,
-            },
-            Access::Pull,
-        )?;
+        let mut response = self.send(&Request::head(url.clone()), Access::Pull)?;
         match response.status().as_u16() {
             200 => Ok(true),
             404 => Ok(false),
@@ -564,15 +563,7 @@ impl Client {
         let mut url = self.url("tags/list");
         let mut tags = Vec::new();
         for _ in 0..MAX_TAG_PAGES {
-            let mut response = self.send(
-                &Request {
-                    method: "GET",
-                    url: url.clone(),
-                    headers: Vec::new(),
-                    body: None,
-                },
-                Access::Pull,
-            )?;
+            let mut response = self.send(&Request::get(url.clone()), Access::Pull)?;
             if response.status().as_u16() != 200 {
                 return Err(self.error_for("GET", &url, &what, &mut response));
             }
