@@ -62,7 +62,8 @@ impl LineIndex {
     pub fn new(src: &str) -> Self {
         let mut line_starts = vec![0u32];
         line_starts.extend(
-            memchr_newlines(src.as_bytes()).map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+            memchr::memchr_iter(b'\n', src.as_bytes())
+                .map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
         );
         LineIndex { line_starts }
     }
@@ -97,13 +98,6 @@ impl LineIndex {
             column,
         }
     }
-}
-
-fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter_map(|(i, &b)| (b == b'\n').then_some(i))
 }
 
 #[cfg(test)]

@@ -23,8 +23,9 @@ pub struct RunScript {
     heredoc_start: Option<u32>,
     /// Offset of the script inside the instruction's `original` (shell form).
     original_start: usize,
-    /// The script's package-manager commands, computed once for all rules.
-    package_ops: std::sync::OnceLock<Vec<seguro_shell::PackageOp>>,
+    /// The script's package-manager commands, computed once for all rules, and for each
+    /// command (by id) the index of its operation.
+    package_ops: std::sync::OnceLock<(Vec<seguro_shell::PackageOp>, Vec<Option<u32>>)>,
     /// Variable assignments by name, computed once for all rules.
     assignments: std::sync::OnceLock<std::collections::HashMap<String, Vec<ScriptAssignment>>>,
 }
@@ -67,10 +68,33 @@ impl RunScript {
 
     /// The package-manager commands of the script, in order (computed on first use).
     pub fn package_ops(&self) -> &[seguro_shell::PackageOp] {
+        &self.indexed_package_ops().0
+    }
+
+    /// The package operation of command `c` of this script (computed once for all
+    /// rules, with [`RunScript::package_ops`]).
+    pub fn package_op(&self, c: &seguro_shell::Command) -> Option<&seguro_shell::PackageOp> {
+        let (ops, by_command) = self.indexed_package_ops();
+        let k = (*by_command.get(c.id())?)?;
+        ops.get(k as usize)
+    }
+
+    fn indexed_package_ops(&self) -> &(Vec<seguro_shell::PackageOp>, Vec<Option<u32>>) {
         self.package_ops.get_or_init(|| {
-            self.script()
-                .map(|s| s.commands().filter_map(seguro_shell::package_op).collect())
-                .unwrap_or_default()
+            let Some(script) = self.script() else {
+                return Default::default();
+            };
+            let ops: Vec<seguro_shell::PackageOp> = script
+                .commands()
+                .filter_map(seguro_shell::package_op)
+                .collect();
+            let mut by_command = vec![None; script.commands().count()];
+            for (k, op) in ops.iter().enumerate() {
+                if let Some(slot) = by_command.get_mut(op.command) {
+                    *slot = u32::try_from(k).ok();
+                }
+            }
+            (ops, by_command)
         })
     }
 

@@ -2,6 +2,7 @@
 
 use crate::lex::Scan;
 use crate::span::{Span, Text};
+use std::borrow::Cow;
 
 /// One shell word (a command name, an argument, a redirect target, an assignment value).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -108,25 +109,25 @@ pub(crate) struct Sub {
 }
 
 /// What the scanner found in a word.
-pub(crate) struct Scanned {
+pub(crate) struct Scanned<'t> {
     pub(crate) word: Word,
     pub(crate) subs: Vec<Sub>,
     /// How to build the word after quote removal, expansions kept verbatim (the text a
     /// nested shell sees for `sh -c WORD`): see [`Unquoted::text`].
-    pub(crate) unquoted: Unquoted,
+    pub(crate) unquoted: Unquoted<'t>,
     pub(crate) has_arith: bool,
 }
 
 /// The unquoted form of a scanned word, built on demand: only `sh -c` script words need
 /// it, and its byte map costs more than the scan of the word.
-pub(crate) enum Unquoted {
+pub(crate) enum Unquoted<'t> {
     /// Bytes `a..b` of the text, as they are.
     Slice(usize, usize),
     /// Pieces of the text (`local_range`, what the range stands for) up to `end`.
-    Pieces(Vec<(usize, usize, String)>, usize),
+    Pieces(Pieces<'t>, usize),
 }
 
-impl Unquoted {
+impl Unquoted<'_> {
     /// The unquoted word as a text mapped back to the script.
     pub(crate) fn text(&self, text: &Text) -> Text {
         match self {
@@ -134,7 +135,7 @@ impl Unquoted {
             Unquoted::Pieces(pieces, end) => {
                 let refs: Vec<(usize, usize, &str)> = pieces
                     .iter()
-                    .map(|(x, y, t)| (*x, *y, t.as_str()))
+                    .map(|(x, y, t)| (*x, *y, t.as_ref()))
                     .collect();
                 text.derived(&refs, *end)
             }
@@ -143,14 +144,14 @@ impl Unquoted {
 }
 
 /// Analyses the word at `a..b` of `text`.
-pub(crate) fn scan(text: &Text, a: usize, b: usize) -> Scanned {
+pub(crate) fn scan(text: &Text, a: usize, b: usize) -> Scanned<'_> {
     scan_at(text, a, b, 0)
 }
 
 /// Deepest `${ … }` nesting searched for substitutions.
 const MAX_PARAM_NESTING: usize = 8;
 
-fn scan_at(text: &Text, a: usize, b: usize, depth: usize) -> Scanned {
+fn scan_at(text: &Text, a: usize, b: usize, depth: usize) -> Scanned<'_> {
     let s = &text.s;
     let b = b.min(s.len());
     let a = a.min(b);
@@ -173,7 +174,7 @@ fn scan_at(text: &Text, a: usize, b: usize, depth: usize) -> Scanned {
         };
     }
     let mut sc = Scan::new(s);
-    let mut pieces: Vec<(usize, usize, String)> = Vec::new();
+    let mut pieces: Pieces<'_> = Vec::new();
     let mut dynamic = false;
     let mut quoted = false;
     let mut has_arith = false;
@@ -182,11 +183,11 @@ fn scan_at(text: &Text, a: usize, b: usize, depth: usize) -> Scanned {
     let mut i = a;
 
     // Flushes the literal run `lit_start..upto`.
-    fn flush(pieces: &mut Vec<(usize, usize, String)>, s: &str, from: usize, to: usize) {
+    fn flush<'t>(pieces: &mut Pieces<'t>, s: &'t str, from: usize, to: usize) {
         if to > from
             && let Some(t) = s.get(from..to)
         {
-            pieces.push((from, to, t.to_owned()));
+            pieces.push((from, to, Cow::Borrowed(t)));
         }
     }
 
@@ -199,7 +200,7 @@ fn scan_at(text: &Text, a: usize, b: usize, depth: usize) -> Scanned {
                 if bytes.get(i + 1) != Some(&b'\n')
                     && let Some(t) = s.get(i + 1..ch_end)
                 {
-                    pieces.push((i, ch_end, t.to_owned()));
+                    pieces.push((i, ch_end, Cow::Borrowed(t)));
                 }
                 i = ch_end.max(i + 1);
                 lit_start = i;
@@ -236,7 +237,7 @@ fn scan_at(text: &Text, a: usize, b: usize, depth: usize) -> Scanned {
                 let end = sc.skip_backtick(i + 1, 1).min(b);
                 subs.push(backtick_sub(text, i + 1, end, false));
                 if let Some(t) = s.get(i..end) {
-                    pieces.push((i, end, t.to_owned()));
+                    pieces.push((i, end, Cow::Borrowed(t)));
                 }
                 dynamic = true;
                 i = end.max(i + 1);
@@ -254,7 +255,7 @@ fn scan_at(text: &Text, a: usize, b: usize, depth: usize) -> Scanned {
                         quoted = true;
                         let inner_end = if end >= i + 3 { end - 1 } else { end };
                         let v = ansi_c(s.get(i + 2..inner_end).unwrap_or(""));
-                        pieces.push((i, end, v));
+                        pieces.push((i, end, Cow::Owned(v)));
                     }
                     Some(b'"') => {
                         quoted = true;
@@ -274,7 +275,7 @@ fn scan_at(text: &Text, a: usize, b: usize, depth: usize) -> Scanned {
                         dynamic = true;
                         add_dollar_sub(text, i, end, &mut subs, &mut has_arith, depth);
                         if let Some(t) = s.get(i..end) {
-                            pieces.push((i, end, t.to_owned()));
+                            pieces.push((i, end, Cow::Borrowed(t)));
                         }
                     }
                 }
@@ -297,7 +298,7 @@ fn scan_at(text: &Text, a: usize, b: usize, depth: usize) -> Scanned {
                     body: text.slice(i + 2, inner_end.max(i + 2)),
                 });
                 if let Some(t) = s.get(i..end) {
-                    pieces.push((i, end, t.to_owned()));
+                    pieces.push((i, end, Cow::Borrowed(t)));
                 }
                 dynamic = true;
                 i = end.max(i + 1);
@@ -307,7 +308,7 @@ fn scan_at(text: &Text, a: usize, b: usize, depth: usize) -> Scanned {
         }
     }
     flush(&mut pieces, s, lit_start, b);
-    let value = (!dynamic).then(|| pieces.iter().map(|(_, _, t)| t.as_str()).collect());
+    let value = (!dynamic).then(|| pieces.iter().map(|(_, _, t)| t.as_ref()).collect());
     let unquoted = Unquoted::Pieces(pieces, b);
     Scanned {
         word: Word {
@@ -376,7 +377,7 @@ fn backtick_sub(text: &Text, a: usize, b: usize, in_double: bool) -> Sub {
         b
     };
     let bytes = s.as_bytes();
-    let mut pieces: Vec<(usize, usize, String)> = Vec::new();
+    let mut pieces: Vec<(usize, usize, &str)> = Vec::new();
     let mut i = a;
     let mut lit = a;
     while i < end {
@@ -384,9 +385,9 @@ fn backtick_sub(text: &Text, a: usize, b: usize, in_double: bool) -> Sub {
             || (in_double && bytes[i] == b'\\' && bytes.get(i + 1) == Some(&b'"'))
         {
             if i > lit {
-                pieces.push((lit, i, s[lit..i].to_owned()));
+                pieces.push((lit, i, &s[lit..i]));
             }
-            pieces.push((i, i + 2, s[i + 1..i + 2].to_owned()));
+            pieces.push((i, i + 2, &s[i + 1..i + 2]));
             i += 2;
             lit = i;
         } else {
@@ -396,25 +397,23 @@ fn backtick_sub(text: &Text, a: usize, b: usize, in_double: bool) -> Sub {
     if end > lit
         && let Some(t) = s.get(lit..end)
     {
-        pieces.push((lit, end, t.to_owned()));
+        pieces.push((lit, end, t));
     }
-    let refs: Vec<(usize, usize, &str)> = pieces
-        .iter()
-        .map(|(x, y, t)| (*x, *y, t.as_str()))
-        .collect();
     Sub {
         kind: SubKind::Backtick,
-        body: text.derived(&refs, end),
+        body: text.derived(&pieces, end),
     }
 }
 
-type Pieces = Vec<(usize, usize, String)>;
+/// Pieces of a text: (local range, what the range stands for), borrowed from the text
+/// unless an escape was decoded.
+type Pieces<'t> = Vec<(usize, usize, Cow<'t, str>)>;
 
-fn scan_double(
-    text: &Text,
+fn scan_double<'t>(
+    text: &'t Text,
     sc: &mut Scan<'_>,
     (mut i, b): (usize, usize),
-    pieces: &mut Pieces,
+    pieces: &mut Pieces<'t>,
     subs: &mut Vec<Sub>,
     (dynamic, has_arith): (&mut bool, &mut bool),
     depth: usize,
@@ -422,11 +421,11 @@ fn scan_double(
     let s = &text.s;
     let bytes = s.as_bytes();
     let mut lit = i;
-    let flush = |pieces: &mut Vec<(usize, usize, String)>, from: usize, to: usize| {
+    let flush = |pieces: &mut Pieces<'t>, from: usize, to: usize| {
         if to > from
             && let Some(t) = s.get(from..to)
         {
-            pieces.push((from, to, t.to_owned()));
+            pieces.push((from, to, Cow::Borrowed(t)));
         }
     };
     while i < b {
@@ -438,7 +437,7 @@ fn scan_double(
             b'\\' if matches!(bytes.get(i + 1), Some(b'$' | b'`' | b'"' | b'\\' | b'\n')) => {
                 flush(pieces, lit, i);
                 if bytes[i + 1] != b'\n' {
-                    pieces.push((i, i + 2, s[i + 1..i + 2].to_owned()));
+                    pieces.push((i, i + 2, Cow::Borrowed(&s[i + 1..i + 2])));
                 }
                 i += 2;
                 lit = i;
@@ -449,7 +448,7 @@ fn scan_double(
                 let end = sc.skip_backtick(i + 1, 1).min(b);
                 subs.push(backtick_sub(text, i + 1, end, true));
                 if let Some(t) = s.get(i..end) {
-                    pieces.push((i, end, t.to_owned()));
+                    pieces.push((i, end, Cow::Borrowed(t)));
                 }
                 *dynamic = true;
                 i = end.max(i + 1);
@@ -467,7 +466,7 @@ fn scan_double(
                 *dynamic = true;
                 add_dollar_sub(text, i, end, subs, has_arith, depth);
                 if let Some(t) = s.get(i..end) {
-                    pieces.push((i, end, t.to_owned()));
+                    pieces.push((i, end, Cow::Borrowed(t)));
                 }
                 i = end.max(i + 1);
                 lit = i;
@@ -506,9 +505,10 @@ fn ansi_c(s: &str) -> String {
 mod tests {
     use super::*;
 
-    fn w(s: &str) -> Scanned {
-        let t = Text::root(s);
-        scan(&t, 0, s.len())
+    fn w(s: &str) -> Scanned<'static> {
+        // The scan borrows from its text; a test may keep it for good.
+        let t: &'static Text = Box::leak(Box::new(Text::root(s)));
+        scan(t, 0, s.len())
     }
 
     #[test]

@@ -403,5 +403,8 @@ pub fn run(args: &LintArgs) -> Result<ExitCode, String> {
             .and_then(|()| out.flush())
             .map_err(|e| format!("writing output: {e}"))?;
     }
+    // The process ends right after: the kernel takes the report's memory back at once,
+    // freeing its hundreds of thousands of allocations one by one took ~3% of a run.
+    std::mem::forget(report);
     Ok(ExitCode::from(if failed { 2 } else { u8::from(failing) }))
 }

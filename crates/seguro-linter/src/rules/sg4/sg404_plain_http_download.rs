@@ -3,12 +3,13 @@
 use super::sg402_download_unverified::{check_commands, verified};
 use super::shared::{is_loopback_url, settings, url_scheme};
 use crate::checker::Checker;
+use crate::checker::RunScript;
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::rule::Check;
 use seguro_dockerfile::{Kind, Span};
 use seguro_shell::programs::git::{GitOp, git};
-use seguro_shell::{Command, Manager, PackageKind, Script, Word, package_op};
+use seguro_shell::{Command, Manager, PackageKind, Script, Word};
 
 declare_rule! {
     /// ## What it does
@@ -129,7 +130,7 @@ impl Check for PlainHttpDownload {
         }
         for (inst, rs, script) in cx.run_scripts() {
             let expand = |raw: &str| cx.expand(raw, rs.instruction);
-            for (w, message) in script_findings(script, &expand) {
+            for (w, message) in script_findings(rs, script, &expand) {
                 found.push((rs.file_span(inst, w.span), message));
             }
         }
@@ -165,6 +166,7 @@ fn shown(raw: &str, value: &str) -> String {
 /// Plain-HTTP fetches of a RUN script: the URL word and a message. URLs are judged after
 /// ARG/ENV expansion (`curl -o x ${MIRROR}/x` with `ENV MIRROR http://…`).
 fn script_findings<'s>(
+    rs: &RunScript,
     script: &'s Script,
     expand: &dyn Fn(&str) -> String,
 ) -> Vec<(&'s Word, String)> {
@@ -197,7 +199,7 @@ fn script_findings<'s>(
         }
     }
     for c in script.commands() {
-        out.extend(command_findings(c, expand));
+        out.extend(command_findings(c, rs, expand));
     }
     out
 }
@@ -209,6 +211,7 @@ fn word_in<'a>(c: &'a Command, w: &Word) -> Option<&'a Word> {
 
 fn command_findings<'c>(
     c: &'c Command,
+    rs: &RunScript,
     expand: &dyn Fn(&str) -> String,
 ) -> Vec<(&'c Word, String)> {
     let mut out = Vec::new();
@@ -243,7 +246,7 @@ fn command_findings<'c>(
         }
         return out;
     }
-    let Some(op) = package_op(c) else {
+    let Some(op) = rs.package_op(c) else {
         return out;
     };
     // Index and registry options, attached (`--index-url=http://…`) or not.

@@ -2,10 +2,11 @@
 
 use super::shared::settings;
 use crate::checker::Checker;
+use crate::checker::RunScript;
 use crate::declare_rule;
 use crate::rule::Check;
 use seguro_dockerfile::Span;
-use seguro_shell::{Command, Manager, Word, package_op};
+use seguro_shell::{Command, Manager, Word};
 
 declare_rule! {
     /// ## What it does
@@ -73,7 +74,7 @@ impl Check for PipExtraIndexUrl {
         }
         for (inst, rs, script) in cx.run_scripts() {
             for c in script.commands() {
-                for (w, message) in command_findings(c) {
+                for (w, message) in command_findings(c, rs) {
                     found.push((rs.file_span(inst, w.span), message));
                 }
             }
@@ -86,14 +87,14 @@ impl Check for PipExtraIndexUrl {
     }
 }
 
-fn command_findings(c: &Command) -> Vec<(&Word, String)> {
+fn command_findings<'a>(c: &'a Command, rs: &RunScript) -> Vec<(&'a Word, String)> {
     let mut out = Vec::new();
     let has = |name: &str| {
         c.args
             .iter()
             .any(|a| a.text() == name || a.text().starts_with(&format!("{name}=")))
     };
-    if let Some(op) = package_op(c)
+    if let Some(op) = rs.package_op(c)
         && matches!(op.manager, Manager::Pip | Manager::Uv)
     {
         let guarded = has("--require-hashes") || has("--no-index");

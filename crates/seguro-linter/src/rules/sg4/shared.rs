@@ -51,22 +51,64 @@ pub(crate) fn settings(cx: &Checker<'_>) -> Vec<Setting> {
 }
 
 /// A case-insensitive prefilter: does a text mention any of a fixed set of lower-case
-/// ASCII words? (One lower-casing copy, then the standard library's vectorised substring
-/// search; an ASCII-case-insensitive automaton was slower on instruction-sized texts.)
-pub(crate) struct Mentions(&'static [&'static str]);
+/// ASCII words? Short texts (one shell word) are scanned once with a table of the words'
+/// first bytes; instruction-sized ones are lower-cased once and searched with the
+/// standard library's vectorised substring search (an ASCII-case-insensitive automaton
+/// was slower there).
+pub(crate) struct Mentions {
+    words: &'static [&'static str],
+    /// For each byte, the words (bit `k`: `words[k]`) that start with it in either case.
+    first: [u16; 256],
+}
+
+/// Texts up to this length take the first-byte table.
+const SHORT: usize = 64;
 
 impl Mentions {
     pub(crate) const fn new(words: &'static [&'static str]) -> Mentions {
-        Mentions(words)
+        assert!(words.len() <= 16, "at most 16 words");
+        let mut first = [0u16; 256];
+        let mut k = 0;
+        while k < words.len() {
+            let w = words[k].as_bytes();
+            assert!(!w.is_empty(), "no empty word");
+            let c = w[0];
+            assert!(!c.is_ascii_uppercase(), "words are lower-case");
+            first[c as usize] |= 1 << k;
+            first[c.to_ascii_uppercase() as usize] |= 1 << k;
+            k += 1;
+        }
+        Mentions { words, first }
     }
 
     pub(crate) fn any(&self, hay: &str) -> bool {
-        if hay.bytes().any(|b| b.is_ascii_uppercase()) {
-            let lower = hay.to_ascii_lowercase();
-            self.0.iter().any(|w| lower.contains(w))
-        } else {
-            self.0.iter().any(|w| hay.contains(w))
+        let h = hay.as_bytes();
+        if h.len() <= SHORT {
+            return self.any_short(h);
         }
+        if h.iter().any(u8::is_ascii_uppercase) {
+            let lower = hay.to_ascii_lowercase();
+            self.words.iter().any(|w| lower.contains(w))
+        } else {
+            self.words.iter().any(|w| hay.contains(w))
+        }
+    }
+
+    fn any_short(&self, h: &[u8]) -> bool {
+        for (i, &c) in h.iter().enumerate() {
+            let mut candidates = self.first[c as usize];
+            while candidates != 0 {
+                let k = candidates.trailing_zeros() as usize;
+                candidates &= candidates - 1;
+                let w = self.words[k].as_bytes();
+                if h.get(i..i + w.len())
+                    .is_some_and(|x| x.eq_ignore_ascii_case(w))
+                {
+                    return true;
+                }
+            }
+        }
+        false
     }
 }
 
@@ -175,5 +217,33 @@ mod tests {
         assert!(!is_loopback_url("http://example.com/x"));
         assert_eq!(url_scheme("HTTP://x").as_deref(), Some("http"));
         assert_eq!(url_scheme("git@github.com:x"), None);
+    }
+
+    #[test]
+    fn mentions_short_and_long_texts_alike() {
+        static M: Mentions = Mentions::new(&["verify", "trusted", "tls"]);
+        let naive = |t: &str| {
+            let l = t.to_ascii_lowercase();
+            ["verify", "trusted", "tls"].iter().any(|w| l.contains(w))
+        };
+        let pad = "x".repeat(80);
+        for t in [
+            "",
+            "v",
+            "verif",
+            "verify",
+            "--no-VERIFY-ssl",
+            "--Trusted-Host=a",
+            "tl",
+            "xtls",
+            "ttls",
+            "vverify",
+            "curl -fsSL https://example.com/a.tar.gz -o a.tar.gz",
+            "é--tLs",
+        ] {
+            assert_eq!(M.any(t), naive(t), "{t:?}");
+            let long = format!("{pad}{t}");
+            assert_eq!(M.any(&long), naive(&long), "{long:?}");
+        }
     }
 }

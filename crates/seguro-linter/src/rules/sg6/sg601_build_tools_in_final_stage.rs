@@ -418,7 +418,7 @@ fn installed_tools(cx: &Checker<'_>) -> Vec<(Span, String, String)> {
             .commands()
             .any(|c| c.is("apt-mark") && c.positional(0).is_some_and(|w| w.is("auto")));
         for c in script.commands() {
-            let Some(op) = seguro_shell::package_op(c) else {
+            let Some(op) = rs.package_op(c) else {
                 continue;
             };
             let Some(family) = family(op.manager) else {

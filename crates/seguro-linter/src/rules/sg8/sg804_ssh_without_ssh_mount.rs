@@ -1,11 +1,12 @@
 //! SG804: SSH used in a RUN without `--mount=type=ssh` (so a key is in the image).
 
 use crate::checker::Checker;
+use crate::checker::RunScript;
 use crate::declare_rule;
 use crate::rule::Check;
 use crate::rules::sg4::shared::has_mount;
 use seguro_shell::programs::git::{GitOp, git, is_ssh_url};
-use seguro_shell::{Command, PackageKind, Word, package_op};
+use seguro_shell::{Command, PackageKind, Word};
 
 declare_rule! {
     /// ## What it does
@@ -73,7 +74,7 @@ impl Check for SshWithoutSshMount {
                 if ssh_mount {
                     continue;
                 }
-                if let Some((w, what)) = ssh_use(c)
+                if let Some((w, what)) = ssh_use(c, rs)
                     && !to_https.iter().any(|p| w.text().starts_with(p.as_str()))
                 {
                     found.push((rs.file_span(inst, w.span), what));
@@ -108,7 +109,7 @@ fn https_rewrite(c: &Command) -> Option<String> {
     (base.starts_with("https://") || base.starts_with("http://")).then(|| v.text().to_string())
 }
 
-fn ssh_use(c: &Command) -> Option<(&Word, String)> {
+fn ssh_use<'a>(c: &'a Command, rs: &'a RunScript) -> Option<(&'a Word, String)> {
     let program = c.program()?;
     let own = |w: &Word| c.args.iter().find(|a| a.span == w.span);
     match git(c) {
@@ -132,7 +133,7 @@ fn ssh_use(c: &Command) -> Option<(&Word, String)> {
         }
         _ => {}
     }
-    if let Some(op) = package_op(c) {
+    if let Some(op) = rs.package_op(c) {
         let p = op.packages.iter().find(|p| {
             matches!(p.kind, PackageKind::Vcs | PackageKind::Url) && {
                 let n = p.name.to_ascii_lowercase();
