@@ -75,7 +75,10 @@ impl ParsedArgs {
 
 /// Parses `args` with `spec`.
 pub(crate) fn parse(args: &[Word], spec: &Spec) -> ParsedArgs {
-    let mut out = ParsedArgs::default();
+    let mut out = ParsedArgs {
+        flags: Vec::new(),
+        positionals: Vec::with_capacity(args.len()),
+    };
     let mut i = 0;
     let mut only_positional = false;
     while i < args.len() {

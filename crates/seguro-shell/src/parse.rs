@@ -86,6 +86,14 @@ impl Builder {
             return;
         }
         let lexed = lex::lex(&text.s);
+        // At most one command per operator or line break, plus one: room for them at
+        // once (a Command is large; growing the vector copies them all).
+        let separators = lexed
+            .toks
+            .iter()
+            .filter(|t| !matches!(t, Tok::Word(..)))
+            .count();
+        self.script.commands.reserve(separators + 1);
         // Lists of simple commands (no compound commands, functions or here-documents)
         // are split exactly by the linear splitter; brush-parser is several times slower
         // and only needed for the grammar beyond that.
@@ -872,17 +880,17 @@ const COMPOUND_WORDS: &[&str] = &[
 ];
 
 /// Reserved words the linear splitter reads as brush-parser does (`if`/`while`/`until`
-/// conditions, `for` loops, `!`), where they open, continue or close a compound command
-/// that is not part of a pipeline. (Groups `{ …; }` are left to brush-parser: the corpus
-/// showed differences.)
+/// conditions, `for` loops, `!`, `{ …; }` groups), where they open, continue or close a compound command
+/// that is not part of a pipeline, not negated, and has no redirection of its own.
 const SPLITTER_KEYWORDS: &[&str] = &[
-    "if", "then", "else", "elif", "fi", "for", "do", "done", "while", "until", "!",
+    "if", "then", "else", "elif", "fi", "for", "do", "done", "while", "until", "!", "{", "}",
 ];
 
 /// Whether a lexed script is a list the linear splitter reads exactly as brush-parser:
 /// simple commands (words, pipes, `&&`, `||`, `;`, `&`, redirections) and the `if`, `for`,
-/// `while` and `until` compounds around them (`splitter_agrees_with_brush_on_simple_lists`
-/// checks this on the corpus).
+/// `while`, `until` and `{ }` compounds around them (`splitter_agrees_with_brush_on_simple_lists`
+/// checks this on the corpus). `case`, subshells, functions and here-documents go to
+/// brush-parser.
 fn is_simple_list(src: &str, lexed: &Lexed) -> bool {
     if !lexed.problems.is_empty() || !lexed.heredocs.is_empty() || lexed.unclosed_parens > 0 {
         return false;
@@ -895,10 +903,12 @@ fn is_simple_list(src: &str, lexed: &Lexed) -> bool {
     // keyword that a command follows (`then`, `do` …). As arguments (`echo done`,
     // `find . ! -name x`) they are plain words.
     let mut command_position = true;
-    // The last word closed a compound (`fi`, `done`): a pipe, redirect, `||` or `&` on it
+    // The last word closed a compound (`fi`, `done`, `}`): a pipe, redirect, `||` or `&` on it
     // applies to the whole compound, which the splitter does not model.
     let mut after_compound = false;
     let mut after_assignment = false;
+    // `! { …; }`, `! if …`: a negated compound, which the splitter does not model.
+    let mut after_bang = false;
     let mut pending: Option<&str> = None;
     for t in &lexed.toks {
         match *t {
@@ -908,10 +918,12 @@ fn is_simple_list(src: &str, lexed: &Lexed) -> bool {
                     if !SPLITTER_KEYWORDS.contains(&w)
                         || matches!(pending, Some("|" | "|&"))
                         || after_assignment
+                        || after_bang && w != "!"
                     {
                         return false;
                     }
-                    after_compound = matches!(w, "fi" | "done");
+                    after_bang = w == "!";
+                    after_compound = matches!(w, "fi" | "done" | "}");
                     command_position = !after_compound && w != "for";
                 } else {
                     if after_compound {
@@ -919,6 +931,7 @@ fn is_simple_list(src: &str, lexed: &Lexed) -> bool {
                     }
                     after_assignment = command_position && is_assignment(w);
                     command_position = after_assignment;
+                    after_bang = false;
                 }
                 seen_word = true;
                 pending = None;
@@ -932,6 +945,7 @@ fn is_simple_list(src: &str, lexed: &Lexed) -> bool {
                     command_position = true;
                     after_compound = false;
                     after_assignment = false;
+                    after_bang = false;
                     pending = matches!(op, "&&" | "||" | "|" | "|&").then_some(op);
                 }
                 "(" | ")" | ";;" | ";&" | ";;&" => return false,
@@ -1323,6 +1337,10 @@ mod simple_list_tests {
             "if x; then y; fi || true",
             "for x in a; do case $x in a) b ;; esac; done",
             "{ echo a; echo b; } | tee f",
+            "{ echo a; } > f",
+            "{ a; } || b",
+            "! { ldd x | grep 'not found'; }",
+            "! if a; then b; fi",
             "(cd /x && make)",
             "A=1 if x; then y; fi",
             "time make",
@@ -1356,6 +1374,7 @@ mod simple_list_tests {
                 "while ! pg_isready; do sleep 1; done; until false; do break; done",
                 "set -eux; if x; then\n  for a in 1 2; do if y; then z || w; fi; done\nfi",
                 "echo if then fi do done; find / ! -name x",
+                "{ echo a; echo b; } && ! grep -q x f; { cd /x; make; }",
             ]
             .map(String::from),
         );

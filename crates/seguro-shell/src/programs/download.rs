@@ -463,7 +463,7 @@ pub(crate) fn saved_names(script: &Script, d: &Download) -> Vec<String> {
 
 /// Removes quotes and `${}` braces so `"${DIR}/f"` matches `$DIR/f`.
 pub(crate) fn normalize(s: &str) -> String {
-    s.chars()
-        .filter(|c| !matches!(c, '"' | '\'' | '{' | '}'))
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    out.extend(s.chars().filter(|c| !matches!(c, '"' | '\'' | '{' | '}')));
+    out
 }

@@ -109,7 +109,7 @@ impl OpAt<'_> {
 
 /// Every RUN with an analysed script, with its package-manager commands.
 pub(crate) fn runs<'a>(cx: &Checker<'a>) -> Vec<Run<'a>> {
-    let mut out: Vec<Run<'a>> = Vec::new();
+    let mut out: Vec<Run<'a>> = Vec::with_capacity(cx.scripts.len());
     for (inst, rs, script) in cx.run_scripts() {
         if out.last().is_none_or(|r| r.index != rs.instruction) {
             out.push(Run {
@@ -122,6 +122,7 @@ pub(crate) fn runs<'a>(cx: &Checker<'a>) -> Vec<Run<'a>> {
         let Some(run) = out.last_mut() else { continue };
         let script_pos = run.scripts.len();
         run.scripts.push((rs, script));
+        run.ops.reserve(rs.package_ops().len());
         for op in rs.package_ops() {
             if simulates(op) || query(op) {
                 continue;
