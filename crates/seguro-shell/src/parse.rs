@@ -888,9 +888,9 @@ const SPLITTER_KEYWORDS: &[&str] = &[
 
 /// Whether a lexed script is a list the linear splitter reads exactly as brush-parser:
 /// simple commands (words, pipes, `&&`, `||`, `;`, `&`, redirections) and the `if`, `for`,
-/// `while`, `until` and `{ }` compounds around them (`splitter_agrees_with_brush_on_simple_lists`
-/// checks this on the corpus). `case`, subshells, functions and here-documents go to
-/// brush-parser.
+/// `while`, `until`, `case` and `{ }` compounds around them
+/// (`splitter_agrees_with_brush_on_simple_lists` checks this on the corpus). Subshells,
+/// functions and here-documents go to brush-parser.
 fn is_simple_list(src: &str, lexed: &Lexed) -> bool {
     if !lexed.problems.is_empty() || !lexed.heredocs.is_empty() || lexed.unclosed_parens > 0 {
         return false;
@@ -910,10 +910,87 @@ fn is_simple_list(src: &str, lexed: &Lexed) -> bool {
     // `! { …; }`, `! if …`: a negated compound, which the splitter does not model.
     let mut after_bang = false;
     let mut pending: Option<&str> = None;
+    // Open `case` commands, innermost last.
+    let mut cases: Vec<CasePart> = Vec::new();
     for t in &lexed.toks {
+        // The subject and the patterns of a `case` item are not commands.
+        match (cases.last().copied(), *t) {
+            (Some(CasePart::Subject), Tok::Word(a, e)) => {
+                if src.get(a..e) == Some("in")
+                    && let Some(top) = cases.last_mut()
+                {
+                    *top = CasePart::Patterns;
+                }
+                continue;
+            }
+            (Some(CasePart::Patterns), Tok::Word(a, e)) => {
+                if src.get(a..e) == Some("esac") {
+                    cases.pop();
+                    after_compound = true;
+                    command_position = false;
+                    seen_word = true;
+                }
+                continue;
+            }
+            (Some(CasePart::Patterns), Tok::Op(a, e)) => {
+                match src.get(a..e).unwrap_or("") {
+                    "|" | "(" => {}
+                    ")" => {
+                        if let Some(top) = cases.last_mut() {
+                            *top = CasePart::Body;
+                        }
+                        command_position = true;
+                        seen_word = false;
+                        pending = None;
+                    }
+                    _ => return false,
+                }
+                continue;
+            }
+            (Some(CasePart::Subject | CasePart::Patterns), Tok::Newline(_)) => continue,
+            (Some(CasePart::Subject), Tok::Op(..)) => return false,
+            (Some(CasePart::Body), Tok::Op(a, e))
+                if matches!(src.get(a..e), Some(";;" | ";&" | ";;&")) =>
+            {
+                if after_compound && !seen_word {
+                    return false;
+                }
+                if let Some(top) = cases.last_mut() {
+                    *top = CasePart::Patterns;
+                }
+                after_compound = false;
+                after_assignment = false;
+                after_bang = false;
+                pending = None;
+                continue;
+            }
+            (Some(CasePart::Body), Tok::Word(a, e))
+                if command_position && !after_assignment && src.get(a..e) == Some("esac") =>
+            {
+                cases.pop();
+                after_compound = true;
+                command_position = false;
+                seen_word = true;
+                pending = None;
+                continue;
+            }
+            _ => {}
+        }
         match *t {
             Tok::Word(a, e) => {
                 let w = src.get(a..e).unwrap_or("");
+                if command_position
+                    && w == "case"
+                    && !after_bang
+                    && !after_assignment
+                    && !matches!(pending, Some("|" | "|&"))
+                {
+                    cases.push(CasePart::Subject);
+                    command_position = false;
+                    seen_word = true;
+                    pending = None;
+                    continue;
+                }
                 if command_position && COMPOUND_WORDS.contains(&w) {
                     if !SPLITTER_KEYWORDS.contains(&w)
                         || matches!(pending, Some("|" | "|&"))
@@ -962,7 +1039,18 @@ fn is_simple_list(src: &str, lexed: &Lexed) -> bool {
             }
         }
     }
-    pending.is_none()
+    pending.is_none() && cases.is_empty()
+}
+
+/// Where the splitter's check is inside a `case` command.
+#[derive(Clone, Copy)]
+enum CasePart {
+    /// `case WORD` before `in`.
+    Subject,
+    /// An item's patterns, up to `)`.
+    Patterns,
+    /// An item's commands, up to `;;`.
+    Body,
 }
 
 const KEYWORDS_START: &[&str] = &[
@@ -1065,6 +1153,8 @@ fn fallback(b: &mut Builder, text: &Text, lexed: &Lexed, ctx: &Ctx) {
                             c.in_condition = true;
                         }
                     }
+                    // `a|b)`, `(a)`: a case item's patterns
+                    "|" | "(" if case_patterns => {}
                     "|" | "|&" => {
                         end_command!();
                         stage += 1;
@@ -1158,13 +1248,14 @@ fn fallback(b: &mut Builder, text: &Text, lexed: &Lexed, ctx: &Ctx) {
                         continue;
                     }
                     if w == "case" {
-                        // skip `case WORD in`
+                        // `case WORD in`: the subject's substitutions run
                         while i < lexed.toks.len() {
                             if let Tok::Word(x, y) = lexed.toks[i] {
                                 i += 1;
                                 if tok_text(x, y) == "in" {
                                     break;
                                 }
+                                b.loose_word(text, x, y, ctx);
                             } else {
                                 i += 1;
                             }
@@ -1335,7 +1426,9 @@ mod simple_list_tests {
             "for f in a b; do echo $f; done | sort",
             "if x; then y; fi > /log",
             "if x; then y; fi || true",
-            "for x in a; do case $x in a) b ;; esac; done",
+            "case $x in a) (cd /y && make) ;; esac",
+            "case $x in a) b ;; esac | tee f",
+            "case $x in a) b ;;",
             "{ echo a; echo b; } | tee f",
             "{ echo a; } > f",
             "{ a; } || b",
@@ -1352,6 +1445,7 @@ mod simple_list_tests {
             "if x; then y; fi && z",
             "for a in 1 2; do echo $a; done; echo done",
             "apt-get install -y x && echo fi",
+            "for x in a; do case $x in a|b) c ;; esac; done",
         ] {
             assert!(is_simple_list(src, &lex::lex(src)), "{src}");
         }
@@ -1375,6 +1469,8 @@ mod simple_list_tests {
                 "set -eux; if x; then\n  for a in 1 2; do if y; then z || w; fi; done\nfi",
                 "echo if then fi do done; find / ! -name x",
                 "{ echo a; echo b; } && ! grep -q x f; { cd /x; make; }",
+                "arch=\"$(dpkg --print-architecture)\"; case \"${arch##*-}\" in\n  amd64|x86_64) u=\"$(curl -fsS https://x/a)\" ;;\n  (arm64) case $v in 1) a;; *) b;; esac ;;\n  *) echo \"unsupported\"; exit 1 ;;\nesac; echo ok",
+                "case $(uname -m) in x86_64) curl -o /a https://x ;; esac && sha256sum -c s",
             ]
             .map(String::from),
         );
