@@ -212,6 +212,12 @@ pub struct Checker<'a> {
     pub(crate) context_cache: Option<&'a crate::rules::sg5::context::ContextCache>,
     /// The context, read on first use.
     pub(crate) context: OnceCell<Option<Arc<BuildContext>>>,
+    /// The RUNs with their package operations, gathered once for the SG3 rules.
+    pub(crate) package_runs: OnceCell<std::rc::Rc<Vec<crate::rules::sg3::Run<'a>>>>,
+    /// The ENV and ARG settings, gathered once for the rules that read them.
+    pub(crate) settings: OnceCell<std::rc::Rc<Vec<crate::rules::sg4::shared::Setting>>>,
+    /// The LABELs, expanded once for the SG7 rules.
+    pub(crate) labels: OnceCell<std::rc::Rc<Vec<crate::rules::sg7::labels::Label>>>,
     pub(crate) rule: &'static RuleMeta,
     pub(crate) severity: Severity,
     pub(crate) diagnostics: Vec<Diagnostic>,

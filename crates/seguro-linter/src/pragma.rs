@@ -56,12 +56,13 @@ pub fn collect(src: &str, df: &Dockerfile) -> Vec<Pragma> {
         }
     }
     // Comment lines, and the instruction that follows each run of them.
-    let mut offset = 0usize;
     let mut pending: Vec<(Span, String)> = Vec::new();
     let mut next_inst = df.instructions.iter().peekable();
-    for line in src.split_inclusive('\n') {
-        let start = offset;
-        offset += line.len();
+    for (start, line) in lines(src) {
+        // Most lines are neither comments nor follow one: nothing to do.
+        if pending.is_empty() && !line.trim_start().starts_with('#') {
+            continue;
+        }
         let text = line.trim();
         while next_inst
             .peek()
@@ -93,6 +94,20 @@ pub fn collect(src: &str, df: &Dockerfile) -> Vec<Pragma> {
         }
     }
     out
+}
+
+/// The lines of `src` (with their line breaks) and their offsets.
+fn lines(src: &str) -> impl Iterator<Item = (usize, &str)> {
+    let ends = memchr::memchr_iter(b'\n', src.as_bytes())
+        .map(|i| i + 1)
+        .chain(std::iter::once(src.len()));
+    let mut start = 0;
+    ends.filter_map(move |end| {
+        let line = src.get(start..end).filter(|l| !l.is_empty());
+        let at = start;
+        start = end;
+        line.map(|l| (at, l))
+    })
 }
 
 fn split_list(s: &str) -> Vec<String> {

@@ -6,6 +6,7 @@ use crate::diagnostic::{Edit, Fix};
 use crate::rule::Rule;
 use seguro_dockerfile::{Instruction, Kind, Span};
 use seguro_shell::{AssignmentKind, Command, Package, PackageKind, PackageOp, Script, Word};
+use std::rc::Rc;
 
 pub mod sg301_package_upgrade;
 pub mod sg302_update_without_install;
@@ -107,8 +108,15 @@ impl OpAt<'_> {
     }
 }
 
-/// Every RUN with an analysed script, with its package-manager commands.
-pub(crate) fn runs<'a>(cx: &Checker<'a>) -> Vec<Run<'a>> {
+/// Every RUN with an analysed script, with its package-manager commands (gathered once
+/// per file for all the rules that ask).
+pub(crate) fn runs<'a>(cx: &Checker<'a>) -> Rc<Vec<Run<'a>>> {
+    cx.package_runs
+        .get_or_init(|| Rc::new(gather_runs(cx)))
+        .clone()
+}
+
+fn gather_runs<'a>(cx: &Checker<'a>) -> Vec<Run<'a>> {
     let mut out: Vec<Run<'a>> = Vec::with_capacity(cx.scripts.len());
     for (inst, rs, script) in cx.run_scripts() {
         if out.last().is_none_or(|r| r.index != rs.instruction) {
@@ -356,7 +364,7 @@ pub(crate) fn unpinned(p: &Package) -> bool {
 /// Reports, once per command, the packages it installs without a version.
 pub(crate) fn report_unpinned(cx: &mut Checker<'_>, check: &PinCheck<'_>) {
     let mut findings = Vec::new();
-    for run in runs(cx) {
+    for run in runs(cx).iter() {
         for at in run.ops.iter().filter(|at| (check.select)(cx, at)) {
             let mut found: Vec<(Span, String)> = Vec::new();
             let mut vars: Vec<&str> = Vec::new();
@@ -365,7 +373,7 @@ pub(crate) fn report_unpinned(cx: &mut Checker<'_>, check: &PinCheck<'_>) {
                     let Some(word) = at.cmd.args.iter().find(|a| a.span == p.span) else {
                         continue;
                     };
-                    for w in resolve_word(cx, &run, at, word).unwrap_or_default() {
+                    for w in resolve_word(cx, run, at, word).unwrap_or_default() {
                         let q = (check.reparse)(at, &w);
                         if (check.report)(at, &q) {
                             found.push((at.file_span(p.span), format!("`{}`", w.raw)));

@@ -67,7 +67,7 @@ impl Check for PackageUpgrade {
             return;
         }
         let mut findings = Vec::new();
-        for run in runs(cx) {
+        for run in runs(cx).iter() {
             for at in &run.ops {
                 let system = matches!(
                     at.op.manager,

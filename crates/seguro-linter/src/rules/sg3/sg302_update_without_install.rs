@@ -106,7 +106,7 @@ fn installs(later: &OpAt<'_>) -> bool {
 impl Check for UpdateWithoutInstall {
     fn run(&self, cx: &mut Checker<'_>) {
         let mut findings = Vec::new();
-        for run in runs(cx) {
+        for run in runs(cx).iter() {
             // Computed once per RUN so that many updates stay linear: the last command
             // that may install out of sight.
             let mut last_hidden_install = None;
@@ -115,7 +115,7 @@ impl Check for UpdateWithoutInstall {
                 has_update |= at.op.action == Action::Update;
             }
             if has_update {
-                last_hidden_install = commands(&run)
+                last_hidden_install = commands(run)
                     .filter(|(_, c)| may_install(c))
                     .map(|(order, _)| order)
                     .max();

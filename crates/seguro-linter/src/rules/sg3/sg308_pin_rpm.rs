@@ -95,7 +95,7 @@ struct Stream {
 fn enabled_streams(cx: &Checker<'_>) -> Vec<Stream> {
     let all = runs(cx);
     let mut enabled = Vec::new();
-    for run in &all {
+    for run in all.iter() {
         for at in run.ops.iter().filter(|at| is_module(at)) {
             let enables = at
                 .cmd
@@ -114,7 +114,7 @@ fn enabled_streams(cx: &Checker<'_>) -> Vec<Stream> {
         }
     }
     let mut out = Vec::new();
-    for run in &all {
+    for run in all.iter() {
         let chain: Vec<usize> = cx
             .model
             .stage_of(run.index)

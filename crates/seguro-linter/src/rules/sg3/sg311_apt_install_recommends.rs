@@ -75,7 +75,7 @@ fn disables_recommends(line: &str) -> bool {
 impl Check for AptInstallRecommends {
     fn run(&self, cx: &mut Checker<'_>) {
         let mut findings = Vec::new();
-        for run in runs(cx) {
+        for run in runs(cx).iter() {
             for at in &run.ops {
                 let aptitude = at.op.manager == Manager::Aptitude;
                 if !matches!(at.op.manager, Manager::AptGet | Manager::Apt) && !aptitude {
@@ -99,7 +99,7 @@ impl Check for AptInstallRecommends {
                     continue;
                 }
                 // `apt-get install $APT_OPTS curl`: judged by what the variable holds.
-                let Some(hidden) = variable_flags(cx, &run, at) else {
+                let Some(hidden) = variable_flags(cx, run, at) else {
                     continue;
                 };
                 if hidden

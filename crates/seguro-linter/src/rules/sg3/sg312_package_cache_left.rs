@@ -325,15 +325,15 @@ impl Check for PackageCacheLeft {
     fn run(&self, cx: &mut Checker<'_>) {
         let shipped = cx.final_image_instructions();
         let mut findings = Vec::new();
-        for run in runs(cx) {
+        for run in runs(cx).iter() {
             if !shipped.contains(&run.index) {
                 continue;
             }
-            let mounts = cache_mount_targets(cx, &run);
-            let removers = removers(&run);
+            let mounts = cache_mount_targets(cx, run);
+            let removers = removers(run);
             let cleaned: Vec<(Cache, (usize, usize))> = Cache::ALL
                 .iter()
-                .filter_map(|&c| last_clean(&run, c).map(|order| (c, order)))
+                .filter_map(|&c| last_clean(run, c).map(|order| (c, order)))
                 .collect();
             let mut reported: Vec<Cache> = Vec::new();
             for at in &run.ops {

@@ -138,7 +138,7 @@ fn fed_yes(script: &Script, at: &OpAt<'_>) -> bool {
 impl Check for NoninteractiveInstall {
     fn run(&self, cx: &mut Checker<'_>) {
         let mut findings = Vec::new();
-        for run in runs(cx) {
+        for run in runs(cx).iter() {
             for at in &run.ops {
                 let prompts = matches!(
                     at.op.manager,
@@ -157,7 +157,7 @@ impl Check for NoninteractiveInstall {
                     continue;
                 }
                 // `apt-get install $APT_OPTS curl`: judged by what the variable holds.
-                let Some(hidden) = variable_flags(cx, &run, at) else {
+                let Some(hidden) = variable_flags(cx, run, at) else {
                     continue;
                 };
                 if hidden.iter().any(|f| hidden_yes(at.op.manager, f)) {

@@ -87,8 +87,8 @@ struct Finding {
 impl Check for TlsVerifyDisabled {
     fn run(&self, cx: &mut Checker<'_>) {
         let mut found = Vec::new();
-        for s in settings(cx) {
-            if let Some(why) = setting_disables(&s) {
+        for s in settings(cx).iter() {
+            if let Some(why) = setting_disables(s) {
                 found.push(Finding {
                     span: s.span,
                     message: format!("{} `{}` {why}", s.kind.name(), s.name),

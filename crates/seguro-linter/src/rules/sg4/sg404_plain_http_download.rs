@@ -97,7 +97,7 @@ const INDEX_OPTIONS: &[&str] = &[
 impl Check for PlainHttpDownload {
     fn run(&self, cx: &mut Checker<'_>) {
         let mut found: Vec<(Span, String)> = Vec::new();
-        for s in settings(cx) {
+        for s in settings(cx).iter() {
             let Some(v) = &s.value else { continue };
             if INDEX_VARIABLES.contains(&s.name.to_ascii_uppercase().as_str())
                 && v.split_whitespace().any(plain)

@@ -69,8 +69,8 @@ declare_rule! {
 impl Check for SignatureCheckDisabled {
     fn run(&self, cx: &mut Checker<'_>) {
         let mut found: Vec<(Span, String)> = Vec::new();
-        for s in settings(cx) {
-            if let Some(why) = go_setting(&s) {
+        for s in settings(cx).iter() {
+            if let Some(why) = go_setting(s) {
                 found.push((s.span, format!("{} `{}` {why}", s.kind.name(), s.name)));
             }
         }

@@ -63,7 +63,7 @@ const HELP: &str = "use one `--index-url` that proxies PyPI and your private pac
 impl Check for PipExtraIndexUrl {
     fn run(&self, cx: &mut Checker<'_>) {
         let mut found: Vec<(Span, String)> = Vec::new();
-        for s in settings(cx) {
+        for s in settings(cx).iter() {
             let set = s.value.as_deref().is_some_and(|v| !v.trim().is_empty());
             if set && s.name.eq_ignore_ascii_case("PIP_EXTRA_INDEX_URL") {
                 found.push((

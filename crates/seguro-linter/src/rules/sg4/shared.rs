@@ -18,8 +18,14 @@ pub(crate) struct Setting {
 }
 
 /// Every ENV and ARG setting of the file, in order (global ARGs included, ONBUILD
-/// triggers not).
-pub(crate) fn settings(cx: &Checker<'_>) -> Vec<Setting> {
+/// triggers not), gathered once per file.
+pub(crate) fn settings(cx: &Checker<'_>) -> std::rc::Rc<Vec<Setting>> {
+    cx.settings
+        .get_or_init(|| std::rc::Rc::new(gather_settings(cx)))
+        .clone()
+}
+
+fn gather_settings(cx: &Checker<'_>) -> Vec<Setting> {
     let mut out = Vec::new();
     for (_, inst) in cx.instructions() {
         match inst.kind {

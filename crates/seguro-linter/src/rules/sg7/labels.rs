@@ -22,7 +22,13 @@ pub(crate) struct Label {
 }
 
 /// Every label of every LABEL instruction (ONBUILD triggers not included), in order.
-pub(crate) fn labels(cx: &Checker<'_>) -> Vec<Label> {
+pub(crate) fn labels(cx: &Checker<'_>) -> std::rc::Rc<Vec<Label>> {
+    cx.labels
+        .get_or_init(|| std::rc::Rc::new(gather(cx)))
+        .clone()
+}
+
+fn gather(cx: &Checker<'_>) -> Vec<Label> {
     let mut out = Vec::new();
     for (index, inst) in cx.of_kind(Kind::Label) {
         for triple in inst.args.chunks(3) {

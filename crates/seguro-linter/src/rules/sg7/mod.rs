@@ -3,7 +3,7 @@
 
 use crate::rule::Rule;
 
-mod labels;
+pub(crate) mod labels;
 
 pub mod sg701_maintainer_deprecated;
 pub mod sg702_label_required;

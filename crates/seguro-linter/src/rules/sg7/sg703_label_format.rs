@@ -130,7 +130,7 @@ const DEFAULT_FORMATS: &[(&str, Format)] = &[
 impl Check for LabelFormat {
     fn run(&self, cx: &mut Checker<'_>) {
         let mut found: Vec<(Span, String, String)> = Vec::new();
-        for label in labels(cx) {
+        for label in labels(cx).iter() {
             let (Some(key), Some(value)) = (label.key.as_deref(), label.value.as_deref()) else {
                 continue;
             };

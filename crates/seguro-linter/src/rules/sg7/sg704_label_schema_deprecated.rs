@@ -79,7 +79,7 @@ impl Check for LabelSchemaDeprecated {
         let all = labels(cx);
         let set: HashSet<&str> = all.iter().filter_map(|l| l.key.as_deref()).collect();
         let mut found: Vec<(Span, String, String, Option<Edit>)> = Vec::new();
-        for label in &all {
+        for label in all.iter() {
             let Some(key) = label.key.as_deref() else {
                 continue;
             };

@@ -61,7 +61,7 @@ const DOCKER_DOCUMENTED: &[&str] = &["com.docker.desktop.extension.", "com.docke
 impl Check for LabelKeyInvalid {
     fn run(&self, cx: &mut Checker<'_>) {
         let mut found: Vec<(Span, String, String)> = Vec::new();
-        for label in labels(cx) {
+        for label in labels(cx).iter() {
             let Some(key) = label.key.as_deref() else {
                 continue;
             };

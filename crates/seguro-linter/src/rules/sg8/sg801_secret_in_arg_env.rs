@@ -77,7 +77,7 @@ impl Check for SecretInArgEnv {
     fn run(&self, cx: &mut Checker<'_>) {
         let allow = accept_list(cx);
         let mut found = Vec::new();
-        for s in settings(cx) {
+        for s in settings(cx).iter() {
             if allow.iter().any(|g| g.is_match(&s.name)) {
                 continue;
             }
