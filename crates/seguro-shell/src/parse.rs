@@ -259,6 +259,10 @@ impl Builder {
         let mut wrappers = ctx.wrappers.clone();
         wrappers.extend(un.wrappers);
         let pipeline_len = self.script.pipelines.get(raw.pipeline).map_or(1, |p| p.len);
+        let program_at = name
+            .as_ref()
+            .and_then(|n| n.value.as_deref())
+            .and_then(|v| u32::try_from(v.len() - word::basename(v).len()).ok());
         let cmd = Command {
             name,
             args,
@@ -278,6 +282,7 @@ impl Builder {
             origin: ctx.origin,
             opts,
             scope: ctx.scope,
+            program_at,
         };
         let cmd_wrappers = cmd.wrappers.clone();
         let program = cmd.program().map(str::to_owned);

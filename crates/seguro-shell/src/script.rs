@@ -165,6 +165,9 @@ pub struct Command {
     /// The arguments parsed with the program's option table.
     pub opts: ParsedArgs,
     pub(crate) scope: u32,
+    /// Where the program's basename starts in `name`'s value, found once: rules ask for
+    /// the program of every command many times. `None`: not known (found on each call).
+    pub(crate) program_at: Option<u32>,
 }
 
 impl Command {
@@ -177,7 +180,11 @@ impl Command {
     /// Basename of the program's static name (`/usr/bin/apt-get` gives `apt-get`).
     #[must_use]
     pub fn program(&self) -> Option<&str> {
-        self.name.as_ref().and_then(Word::basename)
+        let value = self.name.as_ref()?.value.as_deref()?;
+        match self.program_at {
+            Some(at) => value.get(at as usize..),
+            None => Some(crate::word::basename(value)),
+        }
     }
 
     /// Whether the program is `name` (compared by basename).

@@ -1,11 +1,10 @@
 //! SG402: a curl/wget download kept or used with no checksum or signature check.
 
-use super::shared::{is_loopback_url, url_scheme};
+use super::shared::{Mentions, is_loopback_url, url_scheme};
 use crate::checker::Checker;
 use crate::declare_rule;
 use crate::rule::Check;
 use seguro_shell::programs::download::is_interpreter;
-use seguro_shell::programs::verify::check_kind;
 use seguro_shell::word::basename;
 use seguro_shell::{Command, CommandId, Download, Origin, Output, Script, Word};
 
@@ -222,11 +221,21 @@ pub(super) fn verified(script: &Script, d: &Download, checks: &[CommandId]) -> b
 /// `openssl` digest that is compared), in order; computed once per script so that
 /// [`verified`] stays linear in the script size.
 pub(super) fn check_commands(script: &Script) -> Vec<CommandId> {
-    script
-        .commands()
-        .filter(|c| check_kind(script, c).is_some() || openssl_digest_compared(script, c))
-        .map(|c| c.id())
-        .collect()
+    // The script's checksum and signature checks are found once for all rules; only
+    // `openssl <digest>` whose output is compared is added here.
+    let mut ids: Vec<CommandId> = script.checks().iter().map(|&(id, _)| id).collect();
+    let before = ids.len();
+    ids.extend(
+        script
+            .commands()
+            .filter(|c| c.is("openssl") && openssl_digest_compared(script, c))
+            .map(Command::id),
+    );
+    if ids.len() > before {
+        ids.sort_unstable();
+        ids.dedup();
+    }
+    ids
 }
 
 /// The names a download is saved under (normalised path and basename); `None` when the
@@ -324,25 +333,27 @@ fn is_key_import(c: &Command) -> bool {
         || (c.is("rpmkeys") && c.has_flag(&["--import"]))
 }
 
+/// Directories of keys, certificates and package sources.
+static TRUST_DIRS: Mentions = Mentions::new(&[
+    "keyring",
+    "trusted.gpg.d",
+    "rpm-gpg",
+    "/etc/apt/keyrings",
+    "ca-certificates",
+    "/etc/ssl/certs",
+    "/etc/pki/",
+    "sources.list.d",
+    "yum.repos.d",
+    "zypp/repos.d",
+    "/etc/apk/keys",
+]);
+
 /// Keys, certificates, checksum and signature files, package source definitions: what a
 /// publisher hands out as the root of trust (or its proof), not a payload.
 fn is_trust_material(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let name = basename(&lower);
-    let dirs = [
-        "keyring",
-        "trusted.gpg.d",
-        "rpm-gpg",
-        "/etc/apt/keyrings",
-        "ca-certificates",
-        "/etc/ssl/certs",
-        "/etc/pki/",
-        "sources.list.d",
-        "yum.repos.d",
-        "zypp/repos.d",
-        "/etc/apk/keys",
-    ];
-    dirs.iter().any(|d| lower.contains(d)) || is_trust_name(name)
+    TRUST_DIRS.any(&lower) || is_trust_name(name)
 }
 
 /// A lower-case file name that is trust material by its extension or its words.

@@ -170,7 +170,7 @@ pub(crate) fn has_mount(inst: &Instruction, kind: &str) -> bool {
 
 /// The host of a URL (`https://user@host:8080/x` gives `host`), lower-cased.
 pub(crate) fn url_host(url: &str) -> Option<String> {
-    let rest = url.split_once("://")?.1;
+    let rest = split_scheme(url)?.1;
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host_port = authority.rsplit('@').next().unwrap_or(authority);
     let host = if let Some(v6) = host_port.strip_prefix('[') {
@@ -179,6 +179,14 @@ pub(crate) fn url_host(url: &str) -> Option<String> {
         host_port.split(':').next().unwrap_or("")
     };
     Some(host.to_ascii_lowercase())
+}
+
+/// `url` split around its first `://` (as `split_once("://")`, without setting up a
+/// substring search for each of the many URLs a Dockerfile holds).
+fn split_scheme(url: &str) -> Option<(&str, &str)> {
+    let b = url.as_bytes();
+    let colon = memchr::memchr_iter(b':', b).find(|&i| b[i + 1..].starts_with(b"//"))?;
+    Some((url.get(..colon)?, url.get(colon + 3..)?))
 }
 
 /// Whether a URL points at this machine (`localhost`, `127.x`, `::1`): nothing crosses a
@@ -191,7 +199,7 @@ pub(crate) fn is_loopback_url(url: &str) -> bool {
 
 /// The scheme of a URL, lower-cased (`HTTP://x` gives `http`).
 pub(crate) fn url_scheme(url: &str) -> Option<String> {
-    let (scheme, _) = url.split_once("://")?;
+    let (scheme, _) = split_scheme(url)?;
     (!scheme.is_empty()
         && scheme
             .chars()
@@ -223,6 +231,11 @@ mod tests {
         assert!(!is_loopback_url("http://example.com/x"));
         assert_eq!(url_scheme("HTTP://x").as_deref(), Some("http"));
         assert_eq!(url_scheme("git@github.com:x"), None);
+        for u in [
+            "a:b://c", "://x", "x:/y://z", "http:", "s3://b/k", "é://x", "x://",
+        ] {
+            assert_eq!(split_scheme(u), u.split_once("://"), "{u}");
+        }
     }
 
     #[test]
