@@ -1306,13 +1306,31 @@ fn tok_start(t: Tok) -> usize {
     }
 }
 
+/// `NAME=…`, `NAME+=…`, `NAME[i]=…`: a name (a letter or `_`, then letters, digits and
+/// `_`), then `=`, `+=` or a subscript followed somewhere by `=`. (A byte scan: this is
+/// asked of every word that could start a command.)
 fn is_assignment(w: &str) -> bool {
-    let Some(eq) = w.find('=') else { return false };
-    let name = w[..eq].trim_end_matches('+');
-    let name = name.split('[').next().unwrap_or("");
-    !name.is_empty()
-        && !name.starts_with(|c: char| c.is_ascii_digit())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    let b = w.as_bytes();
+    if !b
+        .first()
+        .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+    {
+        return false;
+    }
+    let n = b
+        .iter()
+        .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+        .unwrap_or(b.len());
+    let rest = &b[n..];
+    match rest.first() {
+        Some(b'=') => true,
+        Some(b'+') => rest
+            .iter()
+            .position(|&c| c != b'+')
+            .is_some_and(|k| rest[k] == b'='),
+        Some(b'[') => rest.contains(&b'='),
+        _ => false,
+    }
 }
 
 /// Runs the fallback splitter only (for tests comparing it with brush-parser).
@@ -1422,6 +1440,45 @@ mod simple_list_tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn assignments() {
+        // The rule before the byte scan, kept as the reference.
+        fn reference(w: &str) -> bool {
+            let Some(eq) = w.find('=') else { return false };
+            let name = w[..eq].trim_end_matches('+');
+            let name = name.split('[').next().unwrap_or("");
+            !name.is_empty()
+                && !name.starts_with(|c: char| c.is_ascii_digit())
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        }
+        for w in [
+            "A=1",
+            "_x=",
+            "A+=1",
+            "A++=1",
+            "A+b=1",
+            "a[1]=x",
+            "a[=",
+            "a[1]+=x",
+            "1A=x",
+            "=x",
+            "A",
+            "",
+            "A-B=1",
+            "é=1",
+            "Aé=1",
+            "A[",
+            "A+",
+            "A+x",
+            "--opt=1",
+            "PATH=$PATH:/x",
+            "a.b=c",
+            "A =1",
+        ] {
+            assert_eq!(is_assignment(w), reference(w), "{w:?}");
+        }
     }
 
     #[test]
