@@ -86,27 +86,32 @@ pub enum Kind {
 impl Kind {
     /// The kind for a keyword, in any case.
     pub fn from_keyword(word: &str) -> Kind {
-        match word.to_ascii_lowercase().as_str() {
-            "add" => Kind::Add,
-            "arg" => Kind::Arg,
-            "cmd" => Kind::Cmd,
-            "copy" => Kind::Copy,
-            "entrypoint" => Kind::Entrypoint,
-            "env" => Kind::Env,
-            "expose" => Kind::Expose,
-            "from" => Kind::From,
-            "healthcheck" => Kind::Healthcheck,
-            "label" => Kind::Label,
-            "maintainer" => Kind::Maintainer,
-            "onbuild" => Kind::Onbuild,
-            "run" => Kind::Run,
-            "shell" => Kind::Shell,
-            "stopsignal" => Kind::Stopsignal,
-            "user" => Kind::User,
-            "volume" => Kind::Volume,
-            "workdir" => Kind::Workdir,
-            _ => Kind::Unknown,
-        }
+        // Compared in place rather than lower-cased into a new string: ASCII case folding
+        // on both sides, as `to_ascii_lowercase` does on the word.
+        const KNOWN: [Kind; 18] = [
+            Kind::Run,
+            Kind::Copy,
+            Kind::Env,
+            Kind::From,
+            Kind::Arg,
+            Kind::Add,
+            Kind::Cmd,
+            Kind::Entrypoint,
+            Kind::Expose,
+            Kind::Healthcheck,
+            Kind::Label,
+            Kind::Maintainer,
+            Kind::Onbuild,
+            Kind::Shell,
+            Kind::Stopsignal,
+            Kind::User,
+            Kind::Volume,
+            Kind::Workdir,
+        ];
+        KNOWN
+            .into_iter()
+            .find(|kind| word.eq_ignore_ascii_case(kind.name()))
+            .unwrap_or(Kind::Unknown)
     }
 
     /// Upper-case keyword (`Unknown` gives `UNKNOWN`).
@@ -325,6 +330,12 @@ impl SourceMap {
         self.segments.push((joined as u32, file as u32));
     }
 
+    pub(crate) fn with_capacity(segments: usize) -> SourceMap {
+        SourceMap {
+            segments: Vec::with_capacity(segments),
+        }
+    }
+
     /// File offset of a joined-text offset (the start of a character).
     pub fn offset(&self, joined: usize) -> u32 {
         let joined = joined as u32;
@@ -361,5 +372,23 @@ impl SourceMap {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Kind;
+
+    #[test]
+    fn keywords_fold_ascii_case_only() {
+        assert_eq!(Kind::from_keyword("run"), Kind::Run);
+        assert_eq!(Kind::from_keyword("HealthCheck"), Kind::Healthcheck);
+        assert_eq!(Kind::from_keyword("WORKDIR"), Kind::Workdir);
+        assert_eq!(Kind::from_keyword("unknown"), Kind::Unknown);
+        assert_eq!(Kind::from_keyword("RUNX"), Kind::Unknown);
+        assert_eq!(Kind::from_keyword(""), Kind::Unknown);
+        // Only ASCII letters fold: the Kelvin sign is not `k`, the long s not `s`.
+        assert_eq!(Kind::from_keyword("ſhell"), Kind::Unknown);
+        assert_eq!(Kind::from_keyword("\u{212a}"), Kind::Unknown);
     }
 }

@@ -226,13 +226,15 @@ impl Lexer {
 
     /// Expands `word` as one word; whitespace is kept (BuildKit's `ProcessWord`).
     pub fn process_word(&self, word: &str, env: &dyn Env) -> Result<String, LexError> {
-        self.run(word, env, false).map(|expansion| expansion.result)
+        self.run(word, env, false, false)
+            .map(|expansion| expansion.result)
     }
 
     /// Expands `word` and splits the result into words on unquoted whitespace
     /// (BuildKit's `ProcessWords`).
     pub fn process_words(&self, word: &str, env: &dyn Env) -> Result<Vec<String>, LexError> {
-        self.run(word, env, true).map(|expansion| expansion.words)
+        self.run(word, env, true, false)
+            .map(|expansion| expansion.words)
     }
 
     /// Expands `word` and reports which variables were looked up, found or not
@@ -242,11 +244,30 @@ impl Lexer {
         word: &str,
         env: &dyn Env,
     ) -> Result<Expansion, LexError> {
-        self.run(word, env, true)
+        self.run(word, env, true, true)
     }
 
-    fn run(&self, word: &str, env: &dyn Env, split_words: bool) -> Result<Expansion, LexError> {
-        let mut expander = Expander::new(self, env, word);
+    /// [`Lexer::process_word_with_matches`] without the word splitting: `words` is left
+    /// empty, everything else is the same. For callers that only want the text and the
+    /// names, which saves building the word list.
+    pub(crate) fn process_word_with_matches_unsplit(
+        &self,
+        word: &str,
+        env: &dyn Env,
+    ) -> Result<Expansion, LexError> {
+        self.run(word, env, false, true)
+    }
+
+    /// One pass over `word`. Splitting into words and recording the names looked up
+    /// do not change the expanded text, so each is done only when asked for.
+    fn run(
+        &self,
+        word: &str,
+        env: &dyn Env,
+        split_words: bool,
+        track_names: bool,
+    ) -> Result<Expansion, LexError> {
+        let mut expander = Expander::new(self, env, word, track_names);
         let mut words = WordSplitter::new(split_words);
         match expander.scan(None, self.raw_escapes, &mut words) {
             Ok(result) => Ok(Expansion {
@@ -345,7 +366,16 @@ impl<'a> Cursor<'a> {
     }
 
     fn peek(&self) -> Option<char> {
+        let &byte = self.text.as_bytes().get(self.pos)?;
+        if byte.is_ascii() {
+            return Some(char::from(byte));
+        }
         self.text[self.pos..].chars().next()
+    }
+
+    /// The text from the cursor on.
+    fn rest(&self) -> &'a str {
+        &self.text[self.pos..]
     }
 
     fn bump(&mut self) -> Option<char> {
@@ -360,6 +390,31 @@ impl<'a> Cursor<'a> {
 }
 
 const BYTE_ORDER_MARK: char = '\u{feff}';
+
+/// The starting points of [`Expander::plain_bytes`], indexed by `splitting * 2 +
+/// non_ascii`: every ASCII byte but whitespace (the ASCII characters of [`is_space`]) when
+/// words are split, and every non-ASCII byte when `non_ascii`.
+static PLAIN_BASE: [[bool; 256]; 4] = [
+    plain_base(false, false),
+    plain_base(false, true),
+    plain_base(true, false),
+    plain_base(true, true),
+];
+
+const fn plain_base(splitting: bool, non_ascii: bool) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = if byte < 0x80 {
+            let space = matches!(byte as u8, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ');
+            !(splitting && space)
+        } else {
+            non_ascii
+        };
+        byte += 1;
+    }
+    table
+}
 
 /// The characters that start a construct of their own.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -381,12 +436,15 @@ struct Expander<'a> {
     depth: usize,
     /// How many nested scans have started; a change means the shared word buffer was reset.
     nested_scans: usize,
+    /// Whether `matched` and `unmatched` are filled in (only
+    /// [`Lexer::process_word_with_matches`] reports them).
+    track_names: bool,
     matched: BTreeSet<String>,
     unmatched: BTreeSet<String>,
 }
 
 impl<'a> Expander<'a> {
-    fn new(lexer: &'a Lexer, env: &'a dyn Env, word: &'a str) -> Self {
+    fn new(lexer: &'a Lexer, env: &'a dyn Env, word: &'a str, track_names: bool) -> Self {
         Self {
             lexer,
             env,
@@ -394,9 +452,40 @@ impl<'a> Expander<'a> {
             raw_escapes: lexer.raw_escapes,
             depth: 0,
             nested_scans: 0,
+            track_names,
             matched: BTreeSet::new(),
             unmatched: BTreeSet::new(),
         }
+    }
+
+    /// Which bytes [`Expander::scan_text`] may copy in bulk: characters it would copy
+    /// one at a time with no effect but being appended to the result and to the current
+    /// word. That excludes the characters that start a construct, the escape token, the
+    /// `stop` character and, when words are split, whitespace. Bytes of non-ASCII
+    /// characters are included only when none of those can be non-ASCII (a bulk copy
+    /// always ends before an ASCII byte or at the end, so on a character boundary).
+    fn plain_bytes(&self, stop: Option<char>, splitting: bool) -> [bool; 256] {
+        let escape = self.lexer.escape;
+        let non_ascii = !splitting && escape.is_ascii() && stop.is_none_or(|c| c.is_ascii());
+        let mut plain = PLAIN_BASE[usize::from(splitting) * 2 + usize::from(non_ascii)];
+        let mut exclude = |ch: char| {
+            if let Ok(b) = u8::try_from(ch)
+                && b.is_ascii()
+            {
+                plain[usize::from(b)] = false;
+            }
+        };
+        exclude('$');
+        exclude('<');
+        if !self.lexer.skip_process_quotes {
+            exclude('\'');
+            exclude('"');
+        }
+        exclude(escape);
+        if let Some(stop) = stop {
+            exclude(stop);
+        }
+        plain
     }
 
     /// Scans up to `stop` (consumed) or, without one, to the end of the word.
@@ -426,7 +515,24 @@ impl<'a> Expander<'a> {
         } else {
             0
         });
-        while let Some(ch) = self.cursor.peek() {
+        let plain = self.plain_bytes(stop, words.enabled);
+        loop {
+            // Copy a run of ordinary characters at once; the loop below would append
+            // them one by one to the result and to the current word.
+            let rest = self.cursor.rest();
+            let run = rest
+                .bytes()
+                .position(|b| !plain[usize::from(b)])
+                .unwrap_or(rest.len());
+            if run > 0 {
+                let piece = &rest[..run];
+                result.push_str(piece);
+                words.add_raw_str(piece);
+                self.cursor.pos += run;
+            }
+            let Some(ch) = self.cursor.peek() else {
+                break;
+            };
             if Some(ch) == stop {
                 self.cursor.bump();
                 return Ok(result);
@@ -494,23 +600,20 @@ impl<'a> Expander<'a> {
         if let Some(open) = self.cursor.bump().filter(|_| raw) {
             text.push(open);
         }
-        loop {
-            match self.cursor.bump() {
-                None => {
-                    return Err(LexError::at(
-                        "unexpected end of statement while looking for matching single-quote",
-                        start,
-                    ));
-                }
-                Some('\'') => {
-                    if raw {
-                        text.push('\'');
-                    }
-                    return Ok(text);
-                }
-                Some(ch) => text.push(ch),
-            }
+        let rest = self.cursor.rest();
+        let Some(close) = memchr::memchr(b'\'', rest.as_bytes()) else {
+            self.cursor.pos = self.cursor.text.len();
+            return Err(LexError::at(
+                "unexpected end of statement while looking for matching single-quote",
+                start,
+            ));
+        };
+        text.push_str(&rest[..close]);
+        self.cursor.pos += close + 1;
+        if raw {
+            text.push('\'');
         }
+        Ok(text)
     }
 
     /// `"..."`: literal text with `$` expansions; the escape token escapes only `"`, `$`
@@ -523,7 +626,22 @@ impl<'a> Expander<'a> {
         if let Some(open) = self.cursor.bump().filter(|_| raw) {
             text.push(open);
         }
+        // Bytes copied as they are: all but `"`, `$` and the escape token (and, with a
+        // non-ASCII escape token, all non-ASCII bytes, left to the character loop).
+        let escape_byte = u8::try_from(escape).ok().filter(u8::is_ascii);
+        let plain = |b: u8| {
+            b != b'"'
+                && b != b'$'
+                && Some(b) != escape_byte
+                && (escape_byte.is_some() || b.is_ascii())
+        };
         loop {
+            let rest = self.cursor.rest();
+            let run = rest.bytes().position(|b| !plain(b)).unwrap_or(rest.len());
+            if run > 0 {
+                text.push_str(&rest[..run]);
+                self.cursor.pos += run;
+            }
             match self.cursor.peek() {
                 None => {
                     return Err(LexError::at(
@@ -588,7 +706,7 @@ impl<'a> Expander<'a> {
             if name.is_empty() {
                 return Ok("$".to_owned());
             }
-            return Ok(match self.lookup(&name) {
+            return Ok(match self.lookup(name) {
                 Some(value) => value,
                 None if self.lexer.skip_unset_env => format!("${name}"),
                 None => String::new(),
@@ -607,17 +725,17 @@ impl<'a> Expander<'a> {
             return Err(LexError::at(MISSING_BRACE, start));
         };
         match ch {
-            '}' => Ok(match self.lookup(&name) {
+            '}' => Ok(match self.lookup(name) {
                 Some(value) => value,
                 None if self.lexer.skip_unset_env => format!("${{{name}}}"),
                 None => String::new(),
             }),
             ':' => {
                 let operator = self.cursor.bump();
-                self.operator(start, &name, true, operator)
+                self.operator(start, name, true, operator)
             }
-            '+' | '-' | '?' | '#' | '%' => self.operator(start, &name, false, Some(ch)),
-            '/' => self.replace(start, &name),
+            '+' | '-' | '?' | '#' | '%' => self.operator(start, name, false, Some(ch)),
+            '/' => self.replace(start, name),
             other => Err(unsupported_modifier(&other.to_string(), start)),
         }
     }
@@ -732,45 +850,61 @@ impl<'a> Expander<'a> {
 
     /// A name: a run of digits, one special parameter character, or letters, digits and
     /// `_` (Go's `unicode.IsLetter`/`IsDigit`).
-    fn name(&mut self) -> String {
-        let mut name = String::new();
-        while let Some(ch) = self.cursor.peek() {
-            if name.is_empty() && is_go_digit(ch) {
-                while let Some(digit) = self.cursor.peek().filter(|&c| is_go_digit(c)) {
-                    name.push(digit);
-                    self.cursor.bump();
+    fn name(&mut self) -> &'a str {
+        let text = self.cursor.text;
+        let bytes = text.as_bytes();
+        let start = self.cursor.pos;
+        let Some(first) = self.cursor.peek() else {
+            return "";
+        };
+        if is_go_digit(first) {
+            loop {
+                while bytes.get(self.cursor.pos).is_some_and(u8::is_ascii_digit) {
+                    self.cursor.pos += 1;
                 }
-                return name;
+                // A non-ASCII character may still be a digit.
+                match self.cursor.peek() {
+                    Some(ch) if !ch.is_ascii() && is_go_digit(ch) => {
+                        self.cursor.bump();
+                    }
+                    _ => break,
+                }
             }
-            if name.is_empty() && is_special_parameter(ch) {
-                self.cursor.bump();
-                name.push(ch);
-                return name;
-            }
-            if !is_go_letter(ch) && !is_go_digit(ch) && ch != '_' {
-                break;
-            }
-            name.push(ch);
+        } else if is_special_parameter(first) {
             self.cursor.bump();
+        } else {
+            loop {
+                while bytes
+                    .get(self.cursor.pos)
+                    .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_')
+                {
+                    self.cursor.pos += 1;
+                }
+                // A non-ASCII character may still be a letter or a digit.
+                match self.cursor.peek() {
+                    Some(ch) if !ch.is_ascii() && (is_go_letter(ch) || is_go_digit(ch)) => {
+                        self.cursor.bump();
+                    }
+                    _ => break,
+                }
+            }
         }
-        name
+        &text[start..self.cursor.pos]
     }
 
     fn lookup(&mut self, name: &str) -> Option<String> {
-        match self.env.get(name) {
-            Some(value) => {
-                if !self.matched.contains(name) {
-                    self.matched.insert(name.to_owned());
-                }
-                Some(value.to_owned())
-            }
-            None => {
-                if !self.unmatched.contains(name) {
-                    self.unmatched.insert(name.to_owned());
-                }
-                None
+        let value = self.env.get(name);
+        if self.track_names {
+            let names = if value.is_some() {
+                &mut self.matched
+            } else {
+                &mut self.unmatched
+            };
+            if !names.contains(name) {
+                names.insert(name.to_owned());
             }
         }
+        value.map(str::to_owned)
     }
 }
 
@@ -1627,6 +1761,45 @@ mod tests {
         assert_eq!(lexer.process_word("$a\u{301}", &vars).unwrap(), "2\u{301}");
         // Arabic-Indic digits form a positional parameter.
         assert_eq!(lexer.process_word("$٣٣x", &vars).unwrap(), "x");
+    }
+
+    #[test]
+    fn plain_tables_split_on_ascii_whitespace_only() {
+        for byte in 0..=0x7fu8 {
+            let space = is_space(char::from(byte));
+            assert_eq!(PLAIN_BASE[2][usize::from(byte)], !space, "{byte:#x}");
+            assert!(PLAIN_BASE[0][usize::from(byte)], "{byte:#x}");
+        }
+        assert!(PLAIN_BASE[1][0x80] && !PLAIN_BASE[0][0xff] && !PLAIN_BASE[2][0x80]);
+    }
+
+    #[test]
+    fn bulk_copies_keep_the_character_rules() {
+        let vars = env(&[("A", "x y"), ("é", "1")]);
+        let lexer = Lexer::default();
+        // Non-ASCII text and whitespace between the constructs, with and without splitting.
+        let word = "héllo wörld\t$é 'q\u{3000}t' \"d\u{85}$A\" a\u{a0}b\\ c ${A}";
+        assert_eq!(
+            lexer.process_word(word, &vars).unwrap(),
+            "héllo wörld\t1 q\u{3000}t d\u{85}x y a\u{a0}b c x y"
+        );
+        assert_eq!(
+            lexer.process_words(word, &vars).unwrap(),
+            [
+                "héllo",
+                "wörld",
+                "1",
+                "q\u{3000}t",
+                "d\u{85}x y",
+                "a",
+                "b c",
+                "x",
+                "y"
+            ]
+        );
+        // A non-ASCII escape token is never copied in bulk.
+        let odd = Lexer::new('é');
+        assert_eq!(odd.process_word("aéb \"xé\"y\"", &vars).unwrap(), "ab x\"y");
     }
 
     #[test]

@@ -5,7 +5,9 @@
 use crate::ast::{Dockerfile, Instruction, Kind};
 use crate::lex::{Env, Lexer};
 use crate::span::Span;
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::fmt;
 use std::rc::Rc;
 
 /// ARGs BuildKit defines itself (platform ARGs are usable in FROM lines without a
@@ -138,7 +140,6 @@ pub struct Expanded {
 }
 
 /// Stages and scopes of a Dockerfile.
-#[derive(Debug)]
 pub struct Model<'a> {
     pub dockerfile: &'a Dockerfile,
     /// ARGs declared before the first FROM.
@@ -150,26 +151,64 @@ pub struct Model<'a> {
     global_state: State,
     /// For instructions before the first FROM, the global scope before each.
     global_before: Vec<Option<State>>,
+    /// What [`Model::expand`] computed with the lexer so far.
+    expansions: RefCell<ExpandCache>,
 }
+
+impl fmt::Debug for Model<'_> {
+    /// The model itself; the expansion cache is left out (it only depends on which
+    /// words were asked for).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Model")
+            .field("dockerfile", &self.dockerfile)
+            .field("global_args", &self.global_args)
+            .field("stages", &self.stages)
+            .field("states", &self.states)
+            .field("global_state", &self.global_state)
+            .field("global_before", &self.global_before)
+            .finish()
+    }
+}
+
+/// Results of [`Model::expand`] that needed the lexer. Rules expand the same words in the
+/// same scope again and again (every LABEL key and value once per label rule), and the
+/// scopes do not change once the model is built, so each is computed once.
+#[derive(Default)]
+struct ExpandCache {
+    /// The escape token the results were computed with.
+    escape: char,
+    /// By scope (see [`Model::scope`]): words and their expansions, at most
+    /// [`CACHED_WORDS_PER_SCOPE`] of them. A scope holds the words of one instruction, a
+    /// handful as a rule: comparing them is cheaper than hashing, and the bound keeps it so.
+    scopes: Vec<Vec<(Box<str>, Option<Expanded>)>>,
+}
+
+/// How many expansions [`ExpandCache`] keeps per scope; the words after those are expanded
+/// every time.
+const CACHED_WORDS_PER_SCOPE: usize = 64;
 
 impl<'a> Model<'a> {
     pub fn new(df: &'a Dockerfile) -> Self {
+        // Every empty state shares one pair of empty lists: `Rc::make_mut` gives a state
+        // its own copy when it first adds to them.
+        let empty = State::default();
         let mut model = Model {
             dockerfile: df,
             global_args: Vec::new(),
             stages: Vec::new(),
-            states: vec![None; df.instructions.len()],
-            global_state: State::default(),
-            global_before: vec![None; df.instructions.len()],
+            states: (0..df.instructions.len()).map(|_| None).collect(),
+            global_state: empty.clone(),
+            global_before: (0..df.instructions.len()).map(|_| None).collect(),
+            expansions: RefCell::default(),
         };
-        model.build();
+        model.build(&empty);
         model
     }
 
-    fn build(&mut self) {
+    fn build(&mut self, empty: &State) {
         let df = self.dockerfile;
         let lexer = Lexer::new(df.escape);
-        let mut global = State::default();
+        let mut global = empty.clone();
         let mut names: HashMap<String, usize> = HashMap::new();
         let mut current: Option<State> = None;
         let mut stage_end_states: Vec<State> = Vec::new();
@@ -188,8 +227,8 @@ impl<'a> Model<'a> {
                 // A stage built FROM an earlier stage inherits its ARGs, ENV, USER,
                 // WORKDIR and SHELL; any other stage starts empty.
                 let state = match stage.base {
-                    Base::Stage(b) => stage_end_states.get(b).cloned().unwrap_or_default(),
-                    _ => State::default(),
+                    Base::Stage(b) => stage_end_states.get(b).unwrap_or(empty).clone(),
+                    _ => empty.clone(),
                 };
                 self.states[i] = Some(state.clone());
                 current = Some(state);
@@ -240,7 +279,7 @@ impl<'a> Model<'a> {
             }
             _ => (None, None),
         };
-        let expanded = lexer.process_word_with_matches(&base_raw, global);
+        let expanded = lexer.process_word_with_matches_unsplit(&base_raw, global);
         let mut unresolved = Vec::new();
         let base = match expanded {
             Ok(e) => {
@@ -321,7 +360,21 @@ impl<'a> Model<'a> {
 
     /// The image a stage ultimately starts from (following stage bases).
     pub fn root_base(&self, stage: usize) -> Option<&Base> {
-        self.chain(stage).last().map(|s| &s.base)
+        // The end of `chain(stage)`, found without collecting the chain: while stage
+        // indices strictly decrease along it, no stage can repeat, so `chain` would not
+        // stop early. Otherwise (stages edited by hand) ask `chain` itself.
+        let mut current = self.stages.get(stage)?;
+        loop {
+            let next = match current.base {
+                Base::Stage(b) if b < current.index => self.stages.get(b),
+                _ => None,
+            };
+            match next {
+                None => return Some(&current.base),
+                Some(next) if next.index < current.index => current = next,
+                Some(_) => return self.chain(stage).last().map(|s| &s.base),
+            }
+        }
     }
 
     /// The state before instruction `i` (`None` before the first FROM).
@@ -353,30 +406,87 @@ impl<'a> Model<'a> {
         // Without `$`, quotes or the escape character the lexer gives the word back as it
         // is: most words, and the common case in rules that expand every argument.
         let escape = self.dockerfile.escape;
-        if !word.contains(['$', '\'', '"', escape]) {
+        if !may_change_when_expanded(word, escape) {
             return Some(Expanded {
                 value: word.to_owned(),
                 unresolved: Vec::new(),
             });
         }
-        let lexer = Lexer::new(escape);
+        let (scope, env) = self.scope(i);
+        {
+            let mut cache = self.expansions.borrow_mut();
+            let slots = 1 + 2 * self.states.len();
+            if cache.escape != escape || cache.scopes.len() != slots {
+                cache.escape = escape;
+                cache.scopes = (0..slots).map(|_| Vec::new()).collect();
+            }
+            if let Some((_, known)) = cache.scopes[scope].iter().find(|(w, _)| **w == *word) {
+                return known.clone();
+            }
+        }
+        let expanded = Lexer::new(escape)
+            .process_word_with_matches_unsplit(word, env)
+            .ok()
+            .map(|e| Expanded {
+                value: e.result,
+                unresolved: e.unmatched.into_iter().collect(),
+            });
+        let known = &mut self.expansions.borrow_mut().scopes[scope];
+        if known.len() < CACHED_WORDS_PER_SCOPE {
+            known.push((word.into(), expanded.clone()));
+        }
+        expanded
+    }
+
+    /// The variables [`Model::expand`] uses for instruction `i`, and a number that
+    /// identifies them: 0 for the global scope (FROM lines, and indices past the end),
+    /// `1 + i` for the global scope before an instruction ahead of the first FROM, and
+    /// `1 + len + i` for the state before an instruction of a stage.
+    fn scope(&self, i: usize) -> (usize, &State) {
+        let len = self.states.len();
         let is_from = self.dockerfile.instructions.get(i).map(|x| x.kind) == Some(Kind::From);
-        let env: &dyn Env = match (is_from, self.global_before.get(i).and_then(Option::as_ref)) {
-            (true, _) => &self.global_state,
-            (false, Some(global)) => global,
-            (false, None) => self.state_before(i).unwrap_or(&self.global_state),
-        };
-        let e = lexer.process_word_with_matches(word, env).ok()?;
-        Some(Expanded {
-            value: e.result,
-            unresolved: e.unmatched.into_iter().collect(),
-        })
+        if is_from {
+            return (0, &self.global_state);
+        }
+        if let Some(global) = self.global_before.get(i).and_then(Option::as_ref) {
+            return (1 + i, global);
+        }
+        match self.state_before(i) {
+            Some(state) => (1 + len + i, state),
+            None => (0, &self.global_state),
+        }
     }
 
     /// Global ARG scope (what FROM lines see).
     pub fn global_state(&self) -> &State {
         &self.global_state
     }
+}
+
+/// Whether `word` holds `$`, a quote or the escape token, without which the lexer gives it
+/// back unchanged (but for a leading byte-order mark, which [`Model::expand`] keeps).
+fn may_change_when_expanded(word: &str, escape: char) -> bool {
+    match u8::try_from(escape) {
+        Ok(escape) if escape.is_ascii() => {
+            contains_any(word.as_bytes(), [b'$', b'\'', b'"', escape])
+        }
+        _ => word.contains(['$', '\'', '"', escape]),
+    }
+}
+
+/// Whether `bytes` holds one of `needles`, eight bytes at a time. The words looked at are
+/// short: a plain SWAR loop beats both a byte loop and setting up a vectorised search.
+fn contains_any(bytes: &[u8], needles: [u8; 4]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // Some byte of `v` is zero exactly when this is non-zero.
+    let has_zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS != 0;
+    let repeated = needles.map(|needle| u64::from(needle) * ONES);
+    let (chunks, tail) = bytes.as_chunks::<8>();
+    chunks.iter().any(|chunk| {
+        let v = u64::from_le_bytes(*chunk);
+        repeated.iter().any(|&r| has_zero_byte(v ^ r))
+    }) || tail.iter().any(|b| needles.contains(b))
 }
 
 /// ARG name/default pairs with the span of each word.
@@ -392,6 +502,11 @@ pub fn arg_pairs(inst: &Instruction) -> Vec<(String, Option<String>, Span)> {
 
 /// Removes the quoting a word kept from the line parser (ARG values), without expanding.
 fn unquote(v: &str) -> String {
+    // Without `$`, quotes or `\` (and a leading byte-order mark, which the lexer drops)
+    // the lexer copies every character: skip it for the common plain default.
+    if !v.starts_with('\u{feff}') && !contains_any(v.as_bytes(), [b'$', b'\'', b'"', b'\\']) {
+        return v.to_string();
+    }
     let lexer = Lexer {
         skip_unset_env: true,
         ..Lexer::new('\\')
@@ -515,6 +630,28 @@ mod tests {
         let df = parse("ARG A=1\nARG B=$A$C\nARG C=2\nFROM x\n");
         let m = Model::new(&df);
         assert_eq!(m.expand("$A$C", 1).unwrap().value, "1");
+    }
+
+    #[test]
+    fn contains_any_finds_every_needle_at_every_position() {
+        let needles = [b'$', b'\'', b'"', b'\\'];
+        for len in 0..20 {
+            let plain = vec![b'a'; len];
+            assert!(!contains_any(&plain, needles));
+            for at in 0..len {
+                for needle in needles {
+                    let mut bytes = plain.clone();
+                    bytes[at] = needle;
+                    assert!(contains_any(&bytes, needles), "{len} {at} {needle}");
+                }
+                // Bytes next to the needles (and with the high bit set) are not needles.
+                for other in [b'#', b'%', b'&', b'[', b']', 0x80 | b'$', 0xff, 0] {
+                    let mut bytes = plain.clone();
+                    bytes[at] = other;
+                    assert!(!contains_any(&bytes, needles), "{len} {at} {other}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -62,7 +62,7 @@ struct RawLine<'a> {
 impl<'a> RawLine<'a> {
     /// The line without trailing `\r`/`\n` characters (Go's `TrimRight(s, "\r\n")`).
     fn trimmed(self) -> &'a str {
-        self.text.trim_end_matches(['\r', '\n'])
+        trim_line_end(self.text)
     }
     fn end_without_newline(self) -> usize {
         self.start + self.trimmed().len()
@@ -75,7 +75,7 @@ impl<'a> Parser<'a> {
             return None;
         }
         let rest = &self.src[self.pos..];
-        let len = rest.find('\n').map_or(rest.len(), |i| i + 1);
+        let len = memchr::memchr(b'\n', rest.as_bytes()).map_or(rest.len(), |i| i + 1);
         let line = RawLine {
             text: &rest[..len],
             start: self.pos,
@@ -120,8 +120,8 @@ impl<'a> Parser<'a> {
                     comments.push(comment.to_string());
                 }
             }
-            let token = text.trim_end_matches(['\r', '\n']).trim_start();
-            if self.possible_directive(token, first) {
+            let token = trim_start(trim_line_end(text));
+            if !self.directives_done && self.read_directive(token, first) {
                 comments.pop();
             }
             let token = if is_comment(token) { "" } else { token };
@@ -132,20 +132,23 @@ impl<'a> Parser<'a> {
                 continue;
             }
             let mut joined = String::from(piece);
-            let mut map = SourceMap::default();
+            // Instructions that continue usually do so over several lines.
+            let mut map = SourceMap::with_capacity(if end_of_line { 1 } else { 8 });
             map.push(0, self.offset_of(token));
             let mut last_end = first.end_without_newline();
             let mut empty_continuation = false;
             while !end_of_line {
                 let Some(next) = self.next_line() else { break };
                 let token = next.trimmed();
-                self.possible_directive(token, next);
+                if !self.directives_done {
+                    self.read_directive(token, next);
+                }
                 self.line_no += 1;
                 last_end = next.end_without_newline();
                 if is_comment(next.text) {
                     continue;
                 }
-                if token.trim_start().is_empty() {
+                if is_blank(token) {
                     empty_continuation = true;
                     continue;
                 }
@@ -162,7 +165,7 @@ impl<'a> Parser<'a> {
                     stage: ErrorStage::Parser,
                 });
             }
-            let node = new_node(&joined, 0, &map, self.escape, start_line);
+            let node = new_node(joined, 0, map, self.escape, start_line);
             let mut inst = match node {
                 Ok(inst) => inst,
                 Err(message) => {
@@ -172,8 +175,8 @@ impl<'a> Parser<'a> {
                 }
             };
             inst.comments = std::mem::take(&mut comments);
-            if can_contain_heredoc(&inst) && joined.contains("<<") {
-                match heredocs_from_line(&joined) {
+            if can_contain_heredoc(&inst) && contains_heredoc_operator(&inst.original) {
+                match heredocs_from_line(&inst.original) {
                     Ok(docs) => {
                         for mut doc in docs {
                             let body_start = self.pos;
@@ -226,11 +229,9 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Feeds a line to the directive reader; `true` when it was a directive.
-    fn possible_directive(&mut self, token: &'a str, line: RawLine<'a>) -> bool {
-        if self.directives_done {
-            return false;
-        }
+    /// Feeds a line to the directive reader while directives may still come (callers check
+    /// `directives_done` first, the cheap common case); `true` when it was a directive.
+    fn read_directive(&mut self, token: &'a str, line: RawLine<'a>) -> bool {
         let Some((name, value)) = match_directive(token) else {
             self.directives_done = true;
             return false;
@@ -364,14 +365,96 @@ fn is_re2_space(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\u{c}' | '\r' | ' ')
 }
 
+/// `s` without trailing `\r`/`\n` characters.
+fn trim_line_end(s: &str) -> &str {
+    let bytes = s.as_bytes();
+    let mut end = bytes.len();
+    while end > 0 && matches!(bytes[end - 1], b'\r' | b'\n') {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// ASCII whitespace, the characters of `char::is_whitespace` below 128.
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
+/// `str::trim_start`, with a byte loop over the ASCII whitespace that usually is all there
+/// is to remove; a non-ASCII character after it is left to `str::trim_start`.
+fn trim_start(s: &str) -> &str {
+    let skip = s
+        .bytes()
+        .position(|b| !is_ascii_space(b))
+        .unwrap_or(s.len());
+    let rest = &s[skip..];
+    match rest.as_bytes().first() {
+        Some(b) if !b.is_ascii() => rest.trim_start(),
+        _ => rest,
+    }
+}
+
+/// `str::trim_end`, in the same way as [`trim_start`].
+fn trim_end(s: &str) -> &str {
+    let keep = s
+        .bytes()
+        .rposition(|b| !is_ascii_space(b))
+        .map_or(0, |at| at + 1);
+    // `keep` follows the last byte of a character: a non-space, or the end.
+    let head = &s[..keep];
+    match head.as_bytes().last() {
+        Some(b) if !b.is_ascii() => head.trim_end(),
+        _ => head,
+    }
+}
+
+/// `str::trim`.
+fn trim(s: &str) -> &str {
+    trim_end(trim_start(s))
+}
+
 /// A line whose first non-whitespace character is `#`.
 fn is_comment(line: &str) -> bool {
-    line.trim_start().starts_with('#')
+    first_non_space(line) == Some('#')
+}
+
+/// A line of whitespace only (or empty).
+fn is_blank(line: &str) -> bool {
+    first_non_space(line).is_none()
+}
+
+/// The first character that is not (Unicode) whitespace, as `trim_start` finds it, with
+/// a byte loop over the ASCII whitespace that usually comes first.
+fn first_non_space(line: &str) -> Option<char> {
+    let bytes = line.as_bytes();
+    let skip = bytes.iter().position(|&b| !is_ascii_space(b))?;
+    match bytes[skip] {
+        b if b.is_ascii() => Some(char::from(b)),
+        _ => line[skip..].trim_start().chars().next(),
+    }
 }
 
 /// Removes a trailing line-continuation token; `true` when the line does not continue.
 fn trim_continuation(line: &str, escape: char) -> (&str, bool) {
-    let body = line.trim_end_matches([' ', '\t']);
+    let bytes = line.as_bytes();
+    let mut end = bytes.len();
+    while end > 0 && matches!(bytes[end - 1], b' ' | b'\t') {
+        end -= 1;
+    }
+    if let Ok(escape) = u8::try_from(escape)
+        && escape.is_ascii()
+    {
+        // An ASCII token is one byte, and no byte of a multi-byte character equals it.
+        let Some(at) = end.checked_sub(1).filter(|&at| bytes[at] == escape) else {
+            return (line, true);
+        };
+        return match at.checked_sub(1).map(|before| bytes[before]) {
+            None => ("", false),
+            Some(b) if b == escape => (line, true),
+            Some(_) => (&line[..at], false),
+        };
+    }
+    let body = &line[..end];
     let Some(before) = body.strip_suffix(escape) else {
         return (line, true);
     };
@@ -392,6 +475,12 @@ fn is_token_space(c: char) -> bool {
     matches!(c, '\t' | '\u{b}' | '\u{c}' | '\r' | ' ')
 }
 
+/// [`is_token_space`] for one byte. The separators are ASCII, so a byte scan finds exactly
+/// the characters a character scan would, and cuts next to them are character boundaries.
+fn is_token_space_byte(b: u8) -> bool {
+    b.is_ascii() && is_token_space(char::from(b))
+}
+
 fn ceil_boundary(s: &str, mut i: usize) -> usize {
     while i < s.len() && !s.is_char_boundary(i) {
         i += 1;
@@ -400,21 +489,29 @@ fn ceil_boundary(s: &str, mut i: usize) -> usize {
 }
 
 /// Builds one instruction from a joined line. `base` is the line's offset within the
-/// outer instruction's joined text (non-zero for an ONBUILD trigger).
+/// outer instruction's joined text (non-zero for an ONBUILD trigger). The line becomes the
+/// instruction's `original` and the map its `map`, without copies.
 fn new_node(
-    line: &str,
+    original: String,
     base: usize,
-    map: &SourceMap,
+    map: SourceMap,
     escape: char,
     start_line: u32,
 ) -> Result<Instruction, String> {
-    let trimmed = line.trim();
-    let t0 = line.len() - line.trim_start().len();
-    let cmd_len = trimmed.find(is_token_space).unwrap_or(trimmed.len());
+    let line = original.as_str();
+    let trimmed = trim(line);
+    let t0 = line.len() - trim_start(line).len();
+    let cmd_len = trimmed
+        .bytes()
+        .position(is_token_space_byte)
+        .unwrap_or(trimmed.len());
     let keyword = &trimmed[..cmd_len];
-    let after_cmd = &trimmed[cmd_len..];
-    let rest_off =
-        t0 + cmd_len + (after_cmd.len() - after_cmd.trim_start_matches(is_token_space).len());
+    let after_cmd = &trimmed.as_bytes()[cmd_len..];
+    let gap = after_cmd
+        .iter()
+        .take_while(|&&b| is_token_space_byte(b))
+        .count();
+    let rest_off = t0 + cmd_len + gap;
     let rest = &line[rest_off.min(line.len())..t0 + trimmed.len()];
 
     let abs = |r: Range<usize>| map.span(base + r.start, base + r.end);
@@ -440,8 +537,8 @@ fn new_node(
         })
         .collect();
     let args_raw = &rest[args_start..];
-    let args_trim = args_raw.trim();
-    let args_off = rest_off + args_start + (args_raw.len() - args_raw.trim_start().len());
+    let args_trim = trim(args_raw);
+    let args_off = rest_off + args_start + (args_raw.len() - trim_start(args_raw).len());
 
     let kind = Kind::from_keyword(keyword);
     let mut json = false;
@@ -477,7 +574,9 @@ fn new_node(
         }
         Kind::Onbuild => {
             if !args_trim.is_empty() {
-                let mut child = new_node(args_trim, base + args_off, map, escape, start_line)?;
+                let trigger = args_trim.to_string();
+                let mut child =
+                    new_node(trigger, base + args_off, map.clone(), escape, start_line)?;
                 child.map = map.shifted(base + args_off);
                 onbuild = Some(Box::new(child));
             }
@@ -504,15 +603,22 @@ fn new_node(
         span: keyword_span,
         start_line,
         end_line: start_line,
-        original: line.to_string(),
+        original,
         flags,
         args,
         json,
         heredocs: Vec::new(),
         onbuild,
         comments: Vec::new(),
-        map: map.clone(),
+        map,
     })
+}
+
+/// Whether `line` contains `<<` (what a heredoc opener needs), without setting up a
+/// substring searcher for such a short needle.
+fn contains_heredoc_operator(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    memchr::memchr_iter(b'<', bytes).any(|at| bytes.get(at + 1) == Some(&b'<'))
 }
 
 fn can_contain_heredoc(inst: &Instruction) -> bool {
@@ -623,111 +729,112 @@ fn split_whitespace_delimited(rest: &str) -> Vec<(String, Range<usize>)> {
     if rest.is_empty() {
         return Vec::new();
     }
+    let bytes = rest.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
-    let mut iter = rest.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        if is_token_space(c) {
-            out.push((rest[start..i].to_string(), start..i));
-            let mut end = i + c.len_utf8();
-            while let Some(&(j, d)) = iter.peek() {
-                if !is_token_space(d) {
-                    break;
-                }
-                end = j + d.len_utf8();
-                iter.next();
-            }
-            start = end;
+    let mut i = 0;
+    while i < bytes.len() {
+        if !is_token_space_byte(bytes[i]) {
+            i += 1;
+            continue;
         }
+        out.push((rest[start..i].to_string(), start..i));
+        i += 1;
+        while i < bytes.len() && is_token_space_byte(bytes[i]) {
+            i += 1;
+        }
+        start = i;
     }
     out.push((rest[start..].to_string(), start..rest.len()));
     out
 }
 
 /// BuildKit's `parseWords`: words split on unquoted whitespace, quotes and escapes kept.
+///
+/// Every character of a word is kept (quotes and escape tokens included) except an escape
+/// token at the very end of the text, so each word is the slice of `rest` from its first
+/// character to the whitespace (or the end) that ends it, without that final escape token.
+/// The scan only has to find where words end: outside quotes at (Unicode) whitespace not
+/// preceded by the escape token; inside quotes whitespace does not count, and in single
+/// quotes neither does the escape token.
 pub fn parse_words(rest: &str, escape: char) -> Vec<(String, Range<usize>)> {
-    #[derive(PartialEq)]
-    enum Phase {
-        Spaces,
-        Word,
-        Quote,
-    }
+    let escape_byte = u8::try_from(escape).ok().filter(u8::is_ascii);
+    let len = rest.len();
     let mut words = Vec::new();
-    let mut phase = Phase::Spaces;
-    let mut quote = '\0';
-    let mut blank_ok = false;
-    let mut word = String::new();
-    let mut word_start = 0;
     let mut pos = 0;
-    let char_at = |p: usize| rest[p..].chars().next().unwrap_or('\0');
-    while pos <= rest.len() {
-        let mut ch = if pos < rest.len() { char_at(pos) } else { '\0' };
-        let mut width = ch.len_utf8();
-        if phase == Phase::Spaces {
-            if pos == rest.len() {
+    loop {
+        while pos < len {
+            let ch = char_at(rest, pos);
+            if !ch.is_whitespace() {
                 break;
             }
-            if ch.is_whitespace() {
-                pos += width;
-                continue;
-            }
-            phase = Phase::Word;
-            word_start = pos;
+            pos += ch.len_utf8();
         }
-        if pos == rest.len() {
-            if blank_ok || !word.is_empty() {
-                words.push((word, word_start..pos));
-            }
+        if pos == len {
             break;
         }
-        if phase == Phase::Word {
-            if ch.is_whitespace() {
-                phase = Phase::Spaces;
-                if blank_ok || !word.is_empty() {
-                    words.push((std::mem::take(&mut word), word_start..pos));
-                }
-                blank_ok = false;
-                pos += width;
+        let start = pos;
+        // BuildKit's `blankOK`: a word with quotes is kept even when empty (as quotes are
+        // kept here, such a word never is).
+        let mut blank_ok = false;
+        let mut quote: Option<char> = None;
+        // Width of a final escape token, which is not part of the word.
+        let mut dropped = 0;
+        while pos < len {
+            // Most bytes are ASCII characters with no meaning here: step over them.
+            let b = rest.as_bytes()[pos];
+            let plain = match quote {
+                None => b.is_ascii() && !is_ascii_space(b) && b != b'\'' && b != b'"',
+                Some(q) => b.is_ascii() && char::from(b) != q,
+            };
+            if plain && Some(b) != escape_byte {
+                pos += 1;
                 continue;
             }
-            if ch == '\'' || ch == '"' {
-                quote = ch;
-                blank_ok = true;
-                phase = Phase::Quote;
-            }
-            if ch == escape {
-                if pos + width == rest.len() {
-                    pos += width;
-                    continue;
+            let ch = char_at(rest, pos);
+            let width = ch.len_utf8();
+            let escapes = match quote {
+                None => {
+                    if ch.is_whitespace() {
+                        break;
+                    }
+                    if ch == '\'' || ch == '"' {
+                        quote = Some(ch);
+                        blank_ok = true;
+                    }
+                    ch == escape
                 }
-                word.push(ch);
-                pos += width;
-                ch = char_at(pos);
-                width = ch.len_utf8();
-            }
-            word.push(ch);
+                Some(q) => {
+                    if ch == q {
+                        quote = None;
+                    }
+                    ch == escape && q != '\''
+                }
+            };
             pos += width;
-            continue;
-        }
-        // Phase::Quote
-        if ch == quote {
-            phase = Phase::Word;
-        }
-        if ch == escape && quote != '\'' {
-            if pos + width == rest.len() {
-                phase = Phase::Word;
-                pos += width;
-                continue;
+            if escapes {
+                if pos == len {
+                    dropped = width;
+                    break;
+                }
+                // The escaped character is kept whatever it is.
+                pos += char_at(rest, pos).len_utf8();
             }
-            pos += width;
-            word.push(ch);
-            ch = char_at(pos);
-            width = ch.len_utf8();
         }
-        word.push(ch);
-        pos += width;
+        let word = &rest[start..pos - dropped];
+        if blank_ok || !word.is_empty() {
+            words.push((word.to_string(), start..pos));
+        }
     }
     words
+}
+
+/// The character starting at byte `pos` of `text` (a character boundary before the end).
+fn char_at(text: &str, pos: usize) -> char {
+    match text.as_bytes()[pos] {
+        b if b.is_ascii() => char::from(b),
+        _ => text[pos..].chars().next().unwrap_or('\0'),
+    }
 }
 
 /// ENV/LABEL: `key value` (legacy) or `k=v ...`, as key, value, separator triples.

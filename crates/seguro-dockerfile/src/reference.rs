@@ -22,10 +22,28 @@
 //! registry (`docker.io/library/ubuntu`, `docker.io/user/app`). A first path component is a
 //! registry host when it is `localhost`, contains `.` or `:`, or has an uppercase letter.
 
+use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::fmt;
 use std::str::FromStr;
 
 use serde::Serialize;
+
+/// How many [`ImageRef::parse_normalized`] results each thread remembers.
+const RECENT_REFERENCES: usize = 8;
+/// Longer strings are not remembered (references are short; this bounds the memory).
+const RECENT_MAX_LEN: usize = 256;
+
+/// A string given to [`ImageRef::parse_normalized`] and what it made of it.
+type Remembered = (Box<str>, Result<ImageRef, RefError>);
+
+thread_local! {
+    /// The last [`RECENT_REFERENCES`] strings given to [`ImageRef::parse_normalized`] and
+    /// what it made of them, oldest first. The rules that lint one file read its base images
+    /// over and over, so most calls repeat a recent one; the result only depends on the
+    /// string.
+    static RECENT: RefCell<VecDeque<Remembered>> = const { RefCell::new(VecDeque::new()) };
+}
 
 /// Registry host of Docker Hub in normalised references.
 pub const DEFAULT_DOMAIN: &str = "docker.io";
@@ -124,19 +142,44 @@ impl ImageRef {
     /// `ubuntu` becomes `docker.io/library/ubuntu`, `user/app` `docker.io/user/app`,
     /// `index.docker.io/x` `docker.io/library/x`. A 64-hex-digit string is refused.
     pub fn parse_normalized(s: &str) -> Result<ImageRef, RefError> {
+        if s.len() > RECENT_MAX_LEN {
+            return Self::normalize(s);
+        }
+        let known = RECENT.with_borrow(|recent| {
+            let (_, parsed) = recent.iter().rev().find(|(text, _)| **text == *s)?;
+            Some(parsed.clone())
+        });
+        if let Some(parsed) = known {
+            return parsed;
+        }
+        let parsed = Self::normalize(s);
+        RECENT.with_borrow_mut(|recent| {
+            if recent.len() == RECENT_REFERENCES {
+                recent.pop_front();
+            }
+            recent.push_back((s.into(), parsed.clone()));
+        });
+        parsed
+    }
+
+    /// [`ImageRef::parse_normalized`] without the memory of recent results.
+    fn normalize(s: &str) -> Result<ImageRef, RefError> {
         if is_identifier(s) {
             return Err(RefError::NameIsIdentifier { name: s.to_owned() });
         }
-        let (domain, remainder) = split_docker_domain(s);
-        let remote = remainder
-            .split_once(':')
-            .map_or(remainder.as_str(), |(remote, _)| remote);
+        let (domain, namespace, rest) = split_docker_domain(s);
+        // The remainder is `namespace` + `rest`; the namespace has no ':' and no uppercase.
+        let remote = find_byte(b':', rest.as_bytes()).map_or(rest, |colon| &rest[..colon]);
         if has_uppercase(remote) {
             return Err(RefError::NameContainsUppercase {
-                name: Some(remote.to_owned()),
+                name: Some([namespace, remote].concat()),
             });
         }
-        Self::parse_unnormalized(&[domain, "/", remainder.as_str()].concat())
+        let mut full = String::with_capacity(domain.len() + 1 + namespace.len() + rest.len());
+        for piece in [domain, "/", namespace, rest] {
+            full.push_str(piece);
+        }
+        Self::parse_unnormalized(&full)
     }
 
     /// Parses a reference that must already be in full normalised form, like `ParseNamed`:
@@ -365,7 +408,7 @@ pub fn is_valid_tag(s: &str) -> bool {
     let bytes = s.as_bytes();
     bytes.first().is_some_and(|&first| is_word(first))
         && bytes.len() <= TAG_MAX_LEN
-        && bytes.iter().all(|&b| is_word(b) || b == b'.' || b == b'-')
+        && bytes.iter().all(|&b| has_class(b, TAG))
 }
 
 /// Whether `s` is a registry host with an optional port: DNS-like labels, IPv4 in decimal
@@ -462,21 +505,40 @@ struct Parts<'a> {
 
 /// Splits `s` by the grammar, or `None` when it does not fit.
 fn split_reference(s: &str) -> Option<Parts<'_>> {
+    // One pass finds the first '@' and, before it, the first and last '/' and the last ':'.
+    let (mut at, mut first_slash, mut last_slash, mut last_colon) = (None, None, None, None);
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        match b {
+            b'@' => {
+                at = Some(i);
+                break;
+            }
+            b'/' => {
+                first_slash = first_slash.or(Some(i));
+                last_slash = Some(i);
+            }
+            b':' => last_colon = Some(i),
+            _ => {}
+        }
+    }
     // Neither name nor tag holds '@': the digest is all that follows the first one.
-    let (rest, digest) = match s.split_once('@') {
-        Some((rest, digest)) => (rest, Some(digest)),
+    let (rest, digest) = match at {
+        Some(at) => (&s[..at], Some(&s[at + 1..])),
         None => (s, None),
     };
     // A ':' in the name belongs to the domain, which a '/' always follows, and a tag holds
     // neither ':' nor '/': so the tag is what follows the last ':' when no '/' does.
-    let (name, tag) = match rest.rsplit_once(':') {
-        Some((name, tag)) if !tag.contains('/') => (name, Some(tag)),
+    let (name, tag) = match last_colon {
+        Some(colon) if last_slash.is_none_or(|slash| slash < colon) => {
+            (&rest[..colon], Some(&rest[colon + 1..]))
+        }
         _ => (rest, None),
     };
     if !tag.is_none_or(is_valid_tag) || !digest.is_none_or(is_digest_syntax) {
         return None;
     }
-    let (domain, path) = split_name(name)?;
+    // With a tag every '/' comes before its ':', so the first '/' is in the name.
+    let (domain, path) = split_name_at(name, first_slash)?;
     Some(Parts {
         domain,
         path,
@@ -488,44 +550,53 @@ fn split_reference(s: &str) -> Option<Parts<'_>> {
 /// Splits a name into domain and path. The first component is the domain whenever it can be
 /// one and the rest is a valid path; otherwise the whole name must be a path.
 fn split_name(name: &str) -> Option<(&str, &str)> {
-    if let Some((domain, path)) = name.split_once('/')
-        && is_valid_domain(domain)
-        && is_path(path)
-    {
-        return Some((domain, path));
+    split_name_at(name, find_byte(b'/', name.as_bytes()))
+}
+
+/// [`split_name`] with the position of the first '/' in `name` already known.
+fn split_name_at(name: &str, first_slash: Option<usize>) -> Option<(&str, &str)> {
+    if let Some(slash) = first_slash {
+        let (domain, path) = (&name[..slash], &name[slash + 1..]);
+        if is_valid_domain(domain) && is_path(path) {
+            return Some((domain, path));
+        }
     }
     is_path(name).then_some(("", name))
 }
 
 /// Splits a familiar name into registry and remainder the way Docker does, adding Docker
-/// Hub's domain and `library/` namespace where they are implied.
-fn split_docker_domain(s: &str) -> (&str, String) {
-    let Some((first, rest)) = s.split_once('/') else {
-        return (DEFAULT_DOMAIN, [OFFICIAL_REPO_PREFIX, s].concat());
+/// Hub's domain and `library/` namespace where they are implied. The remainder is returned
+/// as the implied namespace (`library/` or nothing) and the rest of `s`, so that the caller
+/// can assemble the full name with one allocation.
+fn split_docker_domain(s: &str) -> (&str, &'static str, &str) {
+    let Some(slash) = find_byte(b'/', s.as_bytes()) else {
+        return (DEFAULT_DOMAIN, OFFICIAL_REPO_PREFIX, s);
     };
+    let (first, rest) = (&s[..slash], &s[slash + 1..]);
     let (domain, remainder) = if first == LOCALHOST {
         (first, rest)
     } else if first == LEGACY_DEFAULT_DOMAIN {
         (DEFAULT_DOMAIN, rest)
-    } else if first.contains(['.', ':']) || has_uppercase(first) {
+    } else if first.bytes().any(|b| b == b'.' || b == b':') || has_uppercase(first) {
         (first, rest)
     } else {
         (DEFAULT_DOMAIN, s)
     };
-    if domain == DEFAULT_DOMAIN && !remainder.contains('/') {
-        return (domain, [OFFICIAL_REPO_PREFIX, remainder].concat());
+    if domain == DEFAULT_DOMAIN && find_byte(b'/', remainder.as_bytes()).is_none() {
+        return (domain, OFFICIAL_REPO_PREFIX, remainder);
     }
-    (domain, remainder.to_owned())
+    (domain, "", remainder)
 }
 
 /// Splits `host[:port]`; an IPv6 literal's colons stay in the host.
 fn split_port(s: &str) -> (&str, Option<&str>) {
-    let host_end = if s.starts_with('[') {
-        s.find(']').unwrap_or(s.len())
+    let bytes = s.as_bytes();
+    let host_end = if bytes.first() == Some(&b'[') {
+        find_byte(b']', bytes).unwrap_or(s.len())
     } else {
         0
     };
-    match s[host_end..].find(':') {
+    match find_byte(b':', &bytes[host_end..]) {
         Some(colon) => (&s[..host_end + colon], Some(&s[host_end + colon + 1..])),
         None => (s, None),
     }
@@ -543,36 +614,41 @@ fn is_ipv6_literal(s: &str) -> bool {
         })
 }
 
+/// Dot-separated DNS-like labels: alphanumerics, with hyphens only inside a label.
 fn is_domain_name(s: &str) -> bool {
-    s.split('.').all(is_domain_label)
-}
-
-/// A DNS-like label: alphanumerics, with hyphens only inside.
-fn is_domain_label(s: &str) -> bool {
     let bytes = s.as_bytes();
-    match (bytes.first(), bytes.last()) {
-        (Some(first), Some(last)) => {
-            first.is_ascii_alphanumeric()
-                && last.is_ascii_alphanumeric()
-                && bytes
-                    .iter()
-                    .all(|&b| b.is_ascii_alphanumeric() || b == b'-')
+    let mut at = 0;
+    loop {
+        // A label: an alphanumeric, then alphanumerics and hyphens, not ending in a hyphen.
+        if !bytes.get(at).is_some_and(|&b| has_class(b, ALNUM)) {
+            return false;
         }
-        _ => false,
+        at += 1;
+        while bytes
+            .get(at)
+            .is_some_and(|&b| has_class(b, ALNUM) || b == b'-')
+        {
+            at += 1;
+        }
+        if bytes[at - 1] == b'-' {
+            return false;
+        }
+        match bytes.get(at) {
+            None => return true,
+            Some(b'.') => at += 1,
+            Some(_) => return false,
+        }
     }
 }
 
+/// Slash-separated components, each lowercase alphanumeric runs joined by one separator
+/// each: `.`, `_`, `__` or any number of `-`.
 fn is_path(s: &str) -> bool {
-    s.split('/').all(is_path_component)
-}
-
-/// Lowercase alphanumeric runs joined by one separator each: `.`, `_`, `__` or any number of `-`.
-fn is_path_component(s: &str) -> bool {
     let bytes = s.as_bytes();
     let mut at = 0;
     loop {
         let run_start = at;
-        while bytes.get(at).is_some_and(|&b| is_lower_alnum(b)) {
+        while bytes.get(at).is_some_and(|&b| has_class(b, LOWER_ALNUM)) {
             at += 1;
         }
         if at == run_start {
@@ -580,7 +656,9 @@ fn is_path_component(s: &str) -> bool {
         }
         match bytes.get(at) {
             None => return true,
-            Some(b'.') => at += 1,
+            // The next component, or the rest of this one after a separator: either way
+            // an alphanumeric run must follow.
+            Some(b'/' | b'.') => at += 1,
             Some(b'_') => {
                 at += if bytes.get(at + 1) == Some(&b'_') {
                     2
@@ -662,7 +740,19 @@ fn host_matches(pattern: &str, domain: &str) -> bool {
 
 /// Whether lower-casing changes `s`, judged rune by rune as Go's `strings.ToLower` does.
 fn has_uppercase(s: &str) -> bool {
-    s.chars().any(|c| to_lower_char(c) != c)
+    let bytes = s.as_bytes();
+    match bytes.iter().position(|&b| has_class(b, UPPER_OR_NON_ASCII)) {
+        None => false,
+        Some(at) if bytes[at].is_ascii() => true,
+        // Everything before is ASCII, so `at` starts a character.
+        Some(at) => s[at..].chars().any(|c| to_lower_char(c) != c),
+    }
+}
+
+/// Index of the first `needle` in `haystack`. References are short: a plain loop beats
+/// setting up a vectorised search.
+fn find_byte(needle: u8, haystack: &[u8]) -> Option<usize> {
+    haystack.iter().position(|&b| b == needle)
 }
 
 fn to_lower(s: &str) -> String {
@@ -682,13 +772,109 @@ fn to_lower_char(c: char) -> char {
 }
 
 fn is_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+    has_class(b, WORD)
 }
 
 fn is_lower_alnum(b: u8) -> bool {
-    b.is_ascii_lowercase() || b.is_ascii_digit()
+    has_class(b, LOWER_ALNUM)
+}
+
+/// `[a-z0-9]`
+const LOWER_ALNUM: u8 = 1;
+/// `[A-Za-z0-9]`
+const ALNUM: u8 = 2;
+/// `[A-Za-z0-9_]`
+const WORD: u8 = 4;
+/// `[A-Za-z0-9_.-]`
+const TAG: u8 = 8;
+/// `[A-Z]` and every byte of a non-ASCII character.
+const UPPER_OR_NON_ASCII: u8 = 16;
+
+/// The classes of every byte, one bit each, so that the grammar checks take one lookup
+/// per byte.
+static CLASSES: [u8; 256] = {
+    let mut classes = [0u8; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        let mut class = 0;
+        if b.is_ascii_lowercase() || b.is_ascii_digit() {
+            class |= LOWER_ALNUM;
+        }
+        if b.is_ascii_alphanumeric() {
+            class |= ALNUM | WORD | TAG;
+        }
+        if b == b'_' {
+            class |= WORD | TAG;
+        }
+        if b == b'.' || b == b'-' {
+            class |= TAG;
+        }
+        if b.is_ascii_uppercase() || !b.is_ascii() {
+            class |= UPPER_OR_NON_ASCII;
+        }
+        classes[byte] = class;
+        byte += 1;
+    }
+    classes
+};
+
+fn has_class(b: u8, class: u8) -> bool {
+    CLASSES[usize::from(b)] & class != 0
 }
 
 fn is_lower_hex(b: u8) -> bool {
     b.is_ascii_digit() || (b'a'..=b'f').contains(&b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_classes_match_their_definitions() {
+        for b in 0..=u8::MAX {
+            let lower_alnum = b.is_ascii_lowercase() || b.is_ascii_digit();
+            assert_eq!(has_class(b, LOWER_ALNUM), lower_alnum, "{b:#x}");
+            assert_eq!(has_class(b, ALNUM), b.is_ascii_alphanumeric(), "{b:#x}");
+            let word = b.is_ascii_alphanumeric() || b == b'_';
+            assert_eq!(has_class(b, WORD), word, "{b:#x}");
+            assert_eq!(has_class(b, TAG), word || b == b'.' || b == b'-', "{b:#x}");
+            let upper = b.is_ascii_uppercase() || !b.is_ascii();
+            assert_eq!(has_class(b, UPPER_OR_NON_ASCII), upper, "{b:#x}");
+        }
+    }
+
+    #[test]
+    fn remembered_results_are_the_computed_ones() {
+        let inputs = [
+            "ubuntu:22.04",
+            "Foo/bar",
+            "ghcr.io/acme/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            "",
+            "İ/x",
+            "localhost:5000/a/b:c",
+        ];
+        // More inputs than are remembered, twice over, so that hits and evictions both occur.
+        for _ in 0..2 {
+            for (n, input) in inputs
+                .iter()
+                .cycle()
+                .take(3 * RECENT_REFERENCES)
+                .enumerate()
+            {
+                let input = format!("{input}{}", if n % 2 == 0 { "" } else { "x" });
+                assert_eq!(
+                    ImageRef::parse_normalized(&input),
+                    ImageRef::normalize(&input),
+                    "{input}"
+                );
+            }
+        }
+        let long = "a/".repeat(RECENT_MAX_LEN) + "b";
+        assert_eq!(
+            ImageRef::parse_normalized(&long),
+            ImageRef::normalize(&long)
+        );
+    }
 }
