@@ -155,22 +155,8 @@ pub struct LintArgs {
     #[arg(long)]
     pub isolated: bool,
 
-    /// Run only these rules (codes, names, prefixes like SG3, aliases like DL3008).
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    pub select: Option<Vec<String>>,
-
-    /// Also run these rules, on top of the selection.
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    pub extend_select: Vec<String>,
-
-    /// Do not run these rules.
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    pub ignore: Vec<String>,
-
-    /// Fail (exit 1) on findings of this severity or worse (default: warning; `off`:
-    /// never).
-    #[arg(long, value_enum, value_name = "SEVERITY")]
-    pub fail_on: Option<SeverityArg>,
+    #[command(flatten)]
+    pub selection: Selection,
 
     /// The stage that is built (`docker build --target`); default: the last.
     #[arg(long, value_name = "STAGE")]
@@ -322,7 +308,19 @@ pub struct ImageArgs {
     #[arg(long)]
     pub isolated: bool,
 
-    /// Run only these rules (codes, names, prefixes like SI0, aliases like CIS-DI-0001).
+    #[command(flatten)]
+    pub selection: Selection,
+
+    /// Print the number of findings per rule instead of each finding.
+    #[arg(long)]
+    pub statistics: bool,
+}
+
+/// Which rules run and which findings fail the run (`lint` and `image`).
+#[derive(Debug, clap::Args)]
+pub struct Selection {
+    /// Run only these rules (codes, names, prefixes like SG3 or SI0, aliases like DL3008
+    /// or CIS-DI-0001).
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub select: Option<Vec<String>>,
 
@@ -338,8 +336,4 @@ pub struct ImageArgs {
     /// never).
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<SeverityArg>,
-
-    /// Print the number of findings per rule instead of each finding.
-    #[arg(long)]
-    pub statistics: bool,
 }

@@ -3,7 +3,7 @@
 use crate::check::{ImageChecker, mask_text};
 use crate::rules::Check;
 use crate::rules::history::runs;
-use seguro_shell::{Action, Manager, package_op};
+use seguro_shell::package_op;
 
 declare_image_rule! {
     /// ## What it does
@@ -58,24 +58,7 @@ impl Check for UpgradeInHistory {
             let parsed = seguro_shell::parse(&script);
             for cmd in parsed.commands() {
                 let Some(op) = package_op(cmd) else { continue };
-                let system = matches!(
-                    op.manager,
-                    Manager::AptGet
-                        | Manager::Apt
-                        | Manager::Aptitude
-                        | Manager::Apk
-                        | Manager::Dnf
-                        | Manager::Yum
-                        | Manager::Microdnf
-                        | Manager::Tdnf
-                        | Manager::Zypper
-                );
-                let upgrade = matches!(op.action, Action::Upgrade | Action::DistUpgrade);
-                let scoped = op
-                    .subcommand
-                    .as_ref()
-                    .is_some_and(|w| ["group", "groups", "module"].iter().any(|s| w.is(s)));
-                if system && upgrade && op.packages.is_empty() && !scoped {
+                if op.upgrades_whole_system() {
                     let text = op.span.slice(&script).to_string();
                     found.push((i, mask_text(&text)));
                     break;

@@ -229,6 +229,34 @@ impl PackageOp {
         self.flags.iter().any(|f| names.contains(&f.name.as_str()))
     }
 
+    /// Whether this upgrades every installed package of the operating system
+    /// (`apt-get upgrade`, `apk upgrade`, `dnf update`, `zypper dup`): a system package
+    /// manager, an upgrade, and no package named (`dnf group upgrade x` and `dnf module
+    /// update x` name what they upgrade).
+    #[must_use]
+    pub fn upgrades_whole_system(&self) -> bool {
+        let system = matches!(
+            self.manager,
+            Manager::AptGet
+                | Manager::Apt
+                | Manager::Aptitude
+                | Manager::Apk
+                | Manager::Dnf
+                | Manager::Yum
+                | Manager::Microdnf
+                | Manager::Tdnf
+                | Manager::Zypper
+        );
+        let scoped = self
+            .subcommand
+            .as_ref()
+            .is_some_and(|w| ["group", "groups", "module"].iter().any(|s| w.is(s)));
+        system
+            && matches!(self.action, Action::Upgrade | Action::DistUpgrade)
+            && self.packages.is_empty()
+            && !scoped
+    }
+
     /// The value of the first of `names` given.
     #[must_use]
     pub fn flag_value(&self, names: &[&str]) -> Option<&Word> {

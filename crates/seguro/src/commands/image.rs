@@ -4,7 +4,6 @@
 use crate::cli::{Format, ImageArgs};
 use crate::report::{FileResult, Report};
 use seguro_linter::Config;
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -21,13 +20,7 @@ fn config(args: &ImageArgs) -> Result<Config, String> {
             .map_err(|e| format!("configuration: {e}"))?
             .unwrap_or_default()
     };
-    super::lint::Overrides::from_selection(
-        args.select.as_deref(),
-        &args.extend_select,
-        &args.ignore,
-        args.fail_on,
-    )?
-    .apply(&mut cfg);
+    super::lint::Overrides::from_selection(&args.selection)?.apply(&mut cfg);
     Ok(cfg)
 }
 
@@ -91,19 +84,7 @@ pub fn run(args: &ImageArgs) -> Result<ExitCode, String> {
         styled: args.format == Format::Human && !to_file,
     };
     let text = report.render(args.format);
-    if let Some(out) = &args.output_file {
-        std::fs::write(out, text.as_bytes()).map_err(|e| format!("{}: {e}", out.display()))?;
-    } else if report.styled {
-        let mut out = anstream::stdout();
-        out.write_all(text.as_bytes())
-            .and_then(|()| out.flush())
-            .map_err(|e| format!("writing output: {e}"))?;
-    } else {
-        let mut out = std::io::stdout().lock();
-        out.write_all(text.as_bytes())
-            .and_then(|()| out.flush())
-            .map_err(|e| format!("writing output: {e}"))?;
-    }
+    super::write_report(&text, args.output_file.as_deref(), report.styled)?;
     Ok(ExitCode::from(u8::from(failing)))
 }
 

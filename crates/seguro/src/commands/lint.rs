@@ -1,7 +1,7 @@
 //! `seguro lint [PATH…]`: find Dockerfiles, load their configuration, lint them in
 //! parallel, fix or diff them, report in the chosen format, exit 0/1/2.
 
-use crate::cli::{Format, LintArgs, SeverityArg};
+use crate::cli::{Format, LintArgs, Selection, SeverityArg};
 use crate::discover::{self, Input};
 use crate::report::{FileResult, Report};
 use crate::{fixer, input};
@@ -25,12 +25,7 @@ pub(super) struct Overrides {
 
 impl Overrides {
     fn from_args(args: &LintArgs) -> Result<Overrides, String> {
-        let mut o = Overrides::from_selection(
-            args.select.as_deref(),
-            &args.extend_select,
-            &args.ignore,
-            args.fail_on,
-        )?;
+        let mut o = Overrides::from_selection(&args.selection)?;
         if args.report_unused_pragmas {
             // The engine's `unused-pragma` rule (SG005) runs only when selected.
             o.extend_select
@@ -41,17 +36,12 @@ impl Overrides {
 
     /// `--select`, `--extend-select`, `--ignore` and `--fail-on` as given; an unknown
     /// rule is a usage error.
-    pub(super) fn from_selection(
-        select: Option<&[String]>,
-        extend_select: &[String],
-        ignore: &[String],
-        fail_on: Option<SeverityArg>,
-    ) -> Result<Overrides, String> {
+    pub(super) fn from_selection(selection: &Selection) -> Result<Overrides, String> {
         Ok(Overrides {
-            select: select.map(codes).transpose()?,
-            extend_select: codes(extend_select)?,
-            ignore: codes(ignore)?,
-            fail_on: fail_on.map(|s| match s {
+            select: selection.select.as_deref().map(codes).transpose()?,
+            extend_select: codes(&selection.extend_select)?,
+            ignore: codes(&selection.ignore)?,
+            fail_on: selection.fail_on.map(|s| match s {
                 SeverityArg::Error => Severity::Error,
                 SeverityArg::Warning => Severity::Warning,
                 SeverityArg::Info => Severity::Info,
@@ -388,20 +378,8 @@ pub fn run(args: &LintArgs) -> Result<ExitCode, String> {
         anstream::stderr()
             .write_all(text.as_bytes())
             .map_err(|e| format!("writing output: {e}"))?;
-    } else if let Some(path) = &args.output_file {
-        std::fs::write(path, text.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
-    } else if report.styled {
-        // Colours: anstream strips them when stdout is not a terminal or NO_COLOR is set.
-        let mut out = anstream::stdout();
-        out.write_all(text.as_bytes())
-            .and_then(|()| out.flush())
-            .map_err(|e| format!("writing output: {e}"))?;
     } else {
-        // Machine formats carry no styling: write them as they are.
-        let mut out = std::io::stdout().lock();
-        out.write_all(text.as_bytes())
-            .and_then(|()| out.flush())
-            .map_err(|e| format!("writing output: {e}"))?;
+        super::write_report(&text, args.output_file.as_deref(), report.styled)?;
     }
     // The process ends right after: the kernel takes the report's memory back at once,
     // freeing its hundreds of thousands of allocations one by one took ~3% of a run.

@@ -11,7 +11,27 @@ mod sign;
 mod verify;
 
 use crate::cli::{Cli, Command};
+use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
+
+/// Writes a rendered report to `--output-file`, else to standard output: through
+/// anstream when styled (it strips colours when stdout is not a terminal or NO_COLOR is
+/// set), as it is otherwise (machine formats carry no styling).
+fn write_report(text: &str, output_file: Option<&Path>, styled: bool) -> Result<(), String> {
+    if let Some(path) = output_file {
+        return std::fs::write(path, text.as_bytes())
+            .map_err(|e| format!("{}: {e}", path.display()));
+    }
+    let written = if styled {
+        let mut out = anstream::stdout();
+        out.write_all(text.as_bytes()).and_then(|()| out.flush())
+    } else {
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes()).and_then(|()| out.flush())
+    };
+    written.map_err(|e| format!("writing output: {e}"))
+}
 
 /// Runs a parsed command line; `Err` is a usage or I/O problem (exit 2).
 pub fn run(cli: Cli) -> Result<ExitCode, String> {

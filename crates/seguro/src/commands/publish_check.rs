@@ -118,7 +118,7 @@ fn human(facts: &Facts, diagnostics: &[Diagnostic]) -> String {
 #[derive(Serialize)]
 struct Output<'a> {
     version: u32,
-    tool: Tool,
+    tool: crate::report::json::Tool,
     reference: String,
     registry: &'a str,
     digest: &'a str,
@@ -127,12 +127,6 @@ struct Output<'a> {
     anonymous_pull: Option<&'static str>,
     diagnostics: Vec<JsonDiagnostic<'a>>,
     summary: Summary,
-}
-
-#[derive(Serialize)]
-struct Tool {
-    name: &'static str,
-    version: &'static str,
 }
 
 /// The contract's diagnostic object; a registry finding has no line or column, and says
@@ -168,10 +162,7 @@ fn json(facts: &Facts, diagnostics: &[Diagnostic]) -> Result<String, String> {
     let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
     let output = Output {
         version: 1,
-        tool: Tool {
-            name: "seguro",
-            version: env!("CARGO_PKG_VERSION"),
-        },
+        tool: crate::report::json::TOOL,
         reference: facts.display(),
         registry: &facts.endpoint.domain,
         digest: &facts.digest,

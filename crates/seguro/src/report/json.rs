@@ -15,11 +15,18 @@ struct Output<'a> {
     summary: Summary,
 }
 
-#[derive(Serialize)]
-struct Tool {
+/// The `tool` object of every JSON report.
+#[derive(Clone, Copy, Serialize)]
+pub struct Tool {
     name: &'static str,
     version: &'static str,
 }
+
+/// This program, as JSON reports name it.
+pub const TOOL: Tool = Tool {
+    name: "seguro",
+    version: env!("CARGO_PKG_VERSION"),
+};
 
 #[derive(Serialize)]
 struct Summary {
@@ -145,10 +152,7 @@ fn render_chunk(chunk: &[(&FileResult, &Diagnostic)]) -> String {
 fn frame(report: &Report) -> Output<'_> {
     Output {
         version: 1,
-        tool: Tool {
-            name: "seguro",
-            version: env!("CARGO_PKG_VERSION"),
-        },
+        tool: TOOL,
         diagnostics: Vec::new(),
         summary: Summary {
             files: report.files.len(),

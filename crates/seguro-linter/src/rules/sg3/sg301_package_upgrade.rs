@@ -4,7 +4,6 @@ use super::{Finding, runs};
 use crate::checker::Checker;
 use crate::declare_rule;
 use crate::rule::Check;
-use seguro_shell::{Action, Manager};
 
 declare_rule! {
     /// ## What it does
@@ -69,22 +68,7 @@ impl Check for PackageUpgrade {
         let mut findings = Vec::new();
         for run in runs(cx).iter() {
             for at in &run.ops {
-                let system = matches!(
-                    at.op.manager,
-                    Manager::AptGet
-                        | Manager::Apt
-                        | Manager::Aptitude
-                        | Manager::Apk
-                        | Manager::Dnf
-                        | Manager::Yum
-                        | Manager::Microdnf
-                        | Manager::Tdnf
-                        | Manager::Zypper
-                );
-                let upgrade = matches!(at.op.action, Action::Upgrade | Action::DistUpgrade);
-                // `dnf group upgrade x` / `dnf module update x` name what they upgrade.
-                let whole = at.op.packages.is_empty() && !at.sub_is(&["group", "groups", "module"]);
-                if !(system && upgrade && whole) {
+                if !at.op.upgrades_whole_system() {
                     continue;
                 }
                 let label = at.label();
